@@ -1,0 +1,65 @@
+/**
+ * Machine-readable category of a {@link LatentSpaceError}.
+ *
+ * - `SHAPE_MISMATCH`: dimensions of two arguments disagree, or an array is ragged.
+ * - `EMPTY_INPUT`: an input has no rows or no columns.
+ * - `NON_FINITE`: an input holds NaN or ±Infinity.
+ * - `INVALID_OPTION`: an option is of the wrong type or out of range.
+ * - `INVALID_INPUT`: an argument is not of an accepted kind at all.
+ * - `WASM_UNAVAILABLE`: the WebAssembly backend was requested but cannot run here.
+ * - `UNSUPPORTED`: a valid request this library does not (yet) handle.
+ * - `INVALID_MODEL`: a serialised model is malformed or of the wrong kind.
+ */
+export type ErrorCode =
+  | 'SHAPE_MISMATCH'
+  | 'EMPTY_INPUT'
+  | 'NON_FINITE'
+  | 'INVALID_OPTION'
+  | 'INVALID_INPUT'
+  | 'WASM_UNAVAILABLE'
+  | 'UNSUPPORTED'
+  | 'INVALID_MODEL';
+
+/**
+ * The one error class latentspace throws. `code` is stable and meant for programs;
+ * `message` names the argument, what was received and what was expected.
+ *
+ * @example
+ * ```ts
+ * import { asMatrix, LatentSpaceError } from 'latentspace/core';
+ * try { asMatrix([[1, 2], [3]], 'X'); } catch (e) {
+ *   (e as LatentSpaceError).code; // 'SHAPE_MISMATCH'
+ * }
+ * ```
+ */
+export class LatentSpaceError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'LatentSpaceError';
+    this.code = code;
+  }
+}
+
+/** Throws a {@link LatentSpaceError}; typed `never` so it can end an expression. */
+export function fail(code: ErrorCode, message: string): never {
+  throw new LatentSpaceError(code, message);
+}
+
+/** Exhaustiveness check for `switch` over string-literal unions. */
+export function assertNever(value: never, what: string): never {
+  return fail('INVALID_OPTION', `${what}: unexpected value ${describe(value)}`);
+}
+
+/** A short, safe description of any value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return typeof value;
+}
