@@ -1,0 +1,12 @@
+/**
+ * latentspace: latent spaces in the browser and in Node. This entry re-exports every
+ * module as a namespace (`import { linalg } from 'latentspace'`) and the core data model
+ * directly; import the subpaths (`latentspace/linalg`, …) to load only what you use.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js';
+export * as core from './core/index.js';
+export * as linalg from './linalg/index.js';
+export * as wasm from './wasm/index.js';
+export * as image from './image/index.js';

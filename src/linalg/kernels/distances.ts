@@ -1,0 +1,48 @@
+import type { FloatArray } from '../../core/matrix.js';
+import { gemm } from './gemm.js';
+
+/** Squared norm of each of the m rows of A (m × d). */
+export function rowSqNorms<F extends FloatArray>(m: number, d: number, A: F, offA: number, lda: number, out: F): void {
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let p = offA + i * lda, end = p + d; p < end; p++) s += A[p]! * A[p]!;
+    out[i] = s;
+  }
+}
+
+/**
+ * C[i][j] ← max(0, ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢ·bⱼ). The cross term is one GEMM (−2·A·Bᵀ), the
+ * dominant cost; the clamp removes the small negative values cancellation can leave.
+ */
+export function sqDistances<F extends FloatArray>(
+  m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F,
+  B: F, offB: number, ldb: number, normsB: F, C: F, offC: number, ldc: number,
+): void {
+  gemm(false, true, m, n, d, -2, A, offA, lda, B, offB, ldb, 0, C, offC, ldc);
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    const ni = normsA[i]!;
+    for (let j = 0; j < n; j++) {
+      const v = C[row + j]! + ni + normsB[j]!;
+      C[row + j] = v > 0 ? v : 0;
+    }
+  }
+}
+
+/** Index (first on ties) and value of the smallest entry of each row of C (m × n). */
+export function argminRows<F extends FloatArray>(m: number, n: number, C: F, offC: number, ldc: number, index: Int32Array, values: F | null): void {
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    let best = 0;
+    let min = C[row]!;
+    for (let j = 1; j < n; j++) {
+      const v = C[row + j]!;
+      if (v < min) {
+        min = v;
+        best = j;
+      }
+    }
+    index[i] = best;
+    if (values !== null) values[i] = min;
+  }
+}

@@ -1,0 +1,139 @@
+import type { FloatArray } from '../../core/matrix.js';
+
+// Blocked, packed GEMM in the style of BLIS (Van Zee & van de Geijn, 2015): C is updated
+// one (MC × NC) block at a time from a packed (MC × KC) panel of op(A) and a packed
+// (KC × NC) panel of op(B). Packing turns any transpose, stride or offset into one
+// contiguous layout, so a single register-tiled micro-kernel serves every case, and it
+// reads both panels strictly sequentially. The packed buffers are Float64Array even for
+// float32 input: the micro-kernel stays monomorphic (V8 compiles it once) and float32
+// products are accumulated in double precision.
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const MC = 128;
+const NC = 2048;
+
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+
+function ensurePackB(size: number): Float64Array {
+  if (packB.length < size) packB = new Float64Array(size);
+  return packB;
+}
+
+/** Which part of C a call updates: everything, or only tiles touching the upper triangle (for Gram matrices). */
+export type GemmPart = 'full' | 'upper';
+
+/**
+ * C ← alpha · op(A) · op(B) + beta · C on row-major (array, offset, leading dimension)
+ * operands. Unvalidated kernel: the caller guarantees shapes and bounds. With
+ * `part = 'upper'`, tiles entirely below the diagonal of C are skipped (their contents
+ * are then unspecified beyond the beta scaling).
+ */
+export function gemm<F extends FloatArray>(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  A: F, offA: number, lda: number, B: F, offB: number, ldb: number,
+  beta: number, C: F, offC: number, ldc: number, part: GemmPart = 'full',
+): void {
+  scaleC(m, n, beta, C, offC, ldc);
+  if (alpha === 0 || k === 0) return;
+  const upper = part === 'upper';
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      const bp = ensurePackB(kc * roundUp(nc, NR));
+      packPanelB(transB, B, offB, ldb, pc, jc, kc, nc, bp);
+      const iEnd = upper ? Math.min(m, jc + nc) : m;
+      for (let ic = 0; ic < iEnd; ic += MC) {
+        const mc = Math.min(MC, iEnd - ic);
+        packPanelA(transA, A, offA, lda, ic, pc, mc, kc, packA);
+        macroKernel(mc, nc, kc, alpha, packA, bp, C, offC + ic * ldc + jc, ldc, upper ? jc - ic : Infinity);
+      }
+    }
+  }
+}
+
+function roundUp(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
+function scaleC(m: number, n: number, beta: number, C: FloatArray, offC: number, ldc: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    // beta = 0 overwrites, so NaN or garbage already in C never leaks into the result.
+    if (beta === 0) C.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) C[j] = beta * C[j]!;
+  }
+}
+
+// Packed op(A) block: micro-panels of MR rows; within a panel, column p holds MR
+// consecutive values, so the micro-kernel reads A with stride 1. Rows past m are zero.
+function packPanelA(trans: boolean, A: FloatArray, offA: number, lda: number, i0: number, p0: number, mc: number, kc: number, out: Float64Array): void {
+  let o = 0;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = Math.min(MR, mc - ir);
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < MR; r++) {
+        const i = i0 + ir + r;
+        out[o++] = r < rows ? (trans ? A[offA + (p0 + p) * lda + i]! : A[offA + i * lda + p0 + p]!) : 0;
+      }
+    }
+  }
+}
+
+// Packed op(B) block: micro-panels of NR columns, row p of a panel holds NR consecutive values.
+function packPanelB(trans: boolean, B: FloatArray, offB: number, ldb: number, p0: number, j0: number, kc: number, nc: number, out: Float64Array): void {
+  let o = 0;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = Math.min(NR, nc - jr);
+    for (let p = 0; p < kc; p++) {
+      for (let c = 0; c < NR; c++) {
+        const j = j0 + jr + c;
+        out[o++] = c < cols ? (trans ? B[offB + j * ldb + p0 + p]! : B[offB + (p0 + p) * ldb + j]!) : 0;
+      }
+    }
+  }
+}
+
+const tile = new Float64Array(MR * NR);
+
+// `diagonal` is the column offset (jc − ic) of the block relative to its rows: with the
+// upper-only part, a tile whose first row lies below its last column is skipped.
+function macroKernel(mc: number, nc: number, kc: number, alpha: number, ap: Float64Array, bp: Float64Array, C: FloatArray, offC: number, ldc: number, diagonal: number): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = Math.min(NR, nc - jr);
+    for (let ir = 0; ir < mc; ir += MR) {
+      if (ir > diagonal + jr + cols - 1) break;
+      const rows = Math.min(MR, mc - ir);
+      microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
+      const base = offC + ir * ldc + jr;
+      for (let r = 0; r < rows; r++) {
+        const row = base + r * ldc;
+        for (let c = 0; c < cols; c++) C[row + c] = C[row + c]! + alpha * tile[r * NR + c]!;
+      }
+    }
+  }
+}
+
+// 4 × 4 register tile: sixteen accumulators in locals, four values of A and four of B
+// loaded per step of p. Both panels are read sequentially.
+function microKernel(kc: number, ap: Float64Array, a: number, bp: Float64Array, b: number, out: Float64Array): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kc; p++, a += 4, b += 4) {
+    const a0 = ap[a]!, a1 = ap[a + 1]!, a2 = ap[a + 2]!, a3 = ap[a + 3]!;
+    const b0 = bp[b]!, b1 = bp[b + 1]!, b2 = bp[b + 2]!, b3 = bp[b + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  out[0] = c00; out[1] = c01; out[2] = c02; out[3] = c03;
+  out[4] = c10; out[5] = c11; out[6] = c12; out[7] = c13;
+  out[8] = c20; out[9] = c21; out[10] = c22; out[11] = c23;
+  out[12] = c30; out[13] = c31; out[14] = c32; out[15] = c33;
+}

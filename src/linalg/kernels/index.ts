@@ -1,0 +1,17 @@
+import type { Kernels } from '../backend.js';
+import { axpy, dot } from './blas1.js';
+import { argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { gemm } from './gemm.js';
+import { syrk } from './syrk.js';
+
+/** The TypeScript kernels: the reference implementation and the fallback backend. */
+export const jsKernels: Kernels = {
+  name: 'js',
+  gemm: (tA, tB, m, n, k, alpha, A, oA, lda, B, oB, ldb, beta, C, oC, ldc) => gemm(tA, tB, m, n, k, alpha, A, oA, lda, B, oB, ldb, beta, C, oC, ldc),
+  syrk,
+  sqDistances,
+  rowSqNorms,
+  argminRows,
+  dot,
+  axpy,
+};

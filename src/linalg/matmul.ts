@@ -1,0 +1,73 @@
+import { fail } from '../core/errors.js';
+import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { checkBoolean, checkOptions } from '../core/options.js';
+import { kernels } from './backend.js';
+import { allocate, commonDtype, dtypeOf } from './dtype.js';
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Use Aᵀ in place of A. @defaultValue false */
+  transA?: boolean;
+  /** Use Bᵀ in place of B. @defaultValue false */
+  transB?: boolean;
+}
+
+/**
+ * Matrix product op(A) · op(B), on the active backend (WebAssembly SIMD after
+ * `await init()` from `latentspace/wasm`, TypeScript otherwise). The result is float32
+ * when both inputs are float32, float64 otherwise.
+ *
+ * @param A - (m × k), or (k × m) with `transA`
+ * @param B - (k × n), or (n × k) with `transB`
+ * @returns (m × n)
+ *
+ * @example
+ * ```ts
+ * const C = matmul([[1, 2], [3, 4]], [[5], [6]]);
+ * Array.from(C.data); // [17, 39]
+ * ```
+ */
+export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions): Matrix {
+  const opts = checkOptions(options);
+  const transA = checkBoolean(opts.transA ?? false, 'transA');
+  const transB = checkBoolean(opts.transB ?? false, 'transB');
+  const [a, b, dtype] = commonDtype(asMatrix(A, 'A'), asMatrix(B, 'B'));
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kB = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kB) {
+    fail('SHAPE_MISMATCH', `B: op(B) has ${kB} rows, expected ${k} (the columns of op(A)); A is ${a.rows} × ${a.cols}${transA ? ' (transposed)' : ''}, B is ${b.rows} × ${b.cols}${transB ? ' (transposed)' : ''}`);
+  }
+  const C = allocate(dtype, m * n);
+  kernels().gemm(transA, transB, m, n, k, 1, a.data, 0, a.cols, b.data, 0, b.cols, 0, C, 0, n);
+  return { rows: m, cols: n, data: C };
+}
+
+/** Options of {@link gram}. */
+export interface GramOptions {
+  /** Compute XXᵀ (rows × rows) instead of XᵀX (cols × cols). @defaultValue false */
+  outer?: boolean;
+}
+
+/**
+ * The Gram matrix XᵀX (cols × cols), or XXᵀ (rows × rows) with `outer: true`. One
+ * triangle is computed and mirrored, so the result is exactly symmetric. Keeps float32.
+ *
+ * @param X - (nSamples, nFeatures)
+ *
+ * @example
+ * ```ts
+ * Array.from(gram([[1, 2], [3, 4]]).data); // [10, 14, 14, 20]
+ * ```
+ */
+export function gram(X: MatrixInput, options?: GramOptions): Matrix {
+  const opts = checkOptions(options);
+  const outer = checkBoolean(opts.outer ?? false, 'outer');
+  const x = asMatrix(X, 'X');
+  const n = outer ? x.rows : x.cols;
+  const k = outer ? x.cols : x.rows;
+  const C = allocate(dtypeOf(x), n * n);
+  kernels().syrk(!outer, n, k, x.data, 0, x.cols, C, 0, n);
+  return { rows: n, cols: n, data: C };
+}
