@@ -1,4 +1,5 @@
 import { describe, fail } from './errors.js';
+import { portableLog } from './math.js';
 
 /**
  * A seedable pseudo-random generator: xoshiro128** (Blackman & Vigna, 2018) on four 32-bit
@@ -78,7 +79,8 @@ export class Random {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    // Math.sqrt is correctly rounded everywhere; Math.log is not, hence portableLog.
+    const f = Math.sqrt((-2 * portableLog(s)) / s);
     this.spare = v * f;
     return mean + std * u * f;
   }

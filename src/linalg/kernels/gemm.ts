@@ -13,8 +13,15 @@ const KC = 256;
 const MC = 128;
 const NC = 2048;
 
-let packA = new Float64Array(MC * KC);
-let packB = new Float64Array(KC * NC);
+// Packing buffers start empty (nothing allocated at import time) and grow to the largest
+// block seen, then are reused by every later call.
+let packA = new Float64Array(0);
+let packB = new Float64Array(0);
+
+function ensurePackA(size: number): Float64Array {
+  if (packA.length < size) packA = new Float64Array(size);
+  return packA;
+}
 
 function ensurePackB(size: number): Float64Array {
   if (packB.length < size) packB = new Float64Array(size);
@@ -47,8 +54,9 @@ export function gemm<F extends FloatArray>(
       const iEnd = upper ? Math.min(m, jc + nc) : m;
       for (let ic = 0; ic < iEnd; ic += MC) {
         const mc = Math.min(MC, iEnd - ic);
-        packPanelA(transA, A, offA, lda, ic, pc, mc, kc, packA);
-        macroKernel(mc, nc, kc, alpha, packA, bp, C, offC + ic * ldc + jc, ldc, upper ? jc - ic : Infinity);
+        const ap = ensurePackA(roundUp(mc, MR) * kc);
+        packPanelA(transA, A, offA, lda, ic, pc, mc, kc, ap);
+        macroKernel(mc, nc, kc, alpha, ap, bp, C, offC + ic * ldc + jc, ldc, upper ? jc - ic : Infinity);
       }
     }
   }
