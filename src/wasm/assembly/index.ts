@@ -1,0 +1,11 @@
+// Entry point of the AssemblyScript module compiled by scripts/build-wasm.mjs. The module
+// owns no data: the JavaScript loader lays out every operand in linear memory above
+// heapBase() and passes byte addresses, so the runtime is the allocation-free stub.
+
+export { dgemm, dgemmWork, dsyrk, dsqdist, drownorms, dargmin, ddot, daxpy } from './f64';
+export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
+
+/** First free byte of linear memory (above static data), rounded up to 64 bytes. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}

@@ -1,0 +1,152 @@
+// The WebAssembly kernels agree with the TypeScript kernels (the reference backend) on
+// random problems: same shapes, strides and offsets, results within the dtype's tolerance
+// (argmin exactly), and neither writes outside its output window.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '../../src/core/random.js';
+import type { Kernels } from '../../src/linalg/backend.js';
+import { jsKernels } from '../../src/linalg/kernels/index.js';
+import { wasmKernels } from '../../src/wasm/index.js';
+import { RTOL, alloc, at, embed, expectClose, gemmOperands, type Dtype, type F } from './reference.js';
+
+let W: Kernels;
+beforeAll(() => {
+  W = wasmKernels();
+});
+
+const dtypes = fc.constantFrom<Dtype>('float64', 'float32');
+const size = (max: number) => fc.oneof(fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65), fc.integer({ min: 1, max }));
+
+/** Both outputs bit-identical outside the window, and within tolerance inside. */
+function expectSame(w: F, j: F, scale: (p: number) => number, rtol: number, what: string): void {
+  expect(w.length).toBe(j.length);
+  for (let p = 0; p < w.length; p++) {
+    if (Object.is(w[p], j[p])) continue;
+    expectClose(w[p]!, j[p]!, 2 * scale(p), rtol, `${what} [${p}]`);
+  }
+}
+
+/** |entries| of op(A)·op(B) bound the error of both backends' sums. */
+function absProduct(A: F, offA: number, lda: number, tA: boolean, B: F, offB: number, ldb: number, tB: boolean, m: number, n: number, k: number) {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let p = 0; p < k; p++) s += Math.abs((tA ? A[offA + p * lda + i]! : A[offA + i * lda + p]!) * (tB ? B[offB + j * ldb + p]! : B[offB + p * ldb + j]!));
+    out[i * n + j] = s;
+  }
+  return out;
+}
+
+describe('wasm and TypeScript kernels agree', () => {
+  it('gemm', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          dtype: dtypes, m: size(150), n: size(150), k: size(300), transA: fc.boolean(), transB: fc.boolean(),
+          alpha: fc.constantFrom(1, -2, 0.5), beta: fc.constantFrom(0, 1, 0.25),
+          offA: fc.nat(4), offB: fc.nat(4), offC: fc.nat(4),
+          slackA: fc.constantFrom(0, 2, 18), slackB: fc.constantFrom(0, 1, 20), slackC: fc.constantFrom(0, 3, 25), seed: fc.nat(),
+        }),
+        (c) => {
+          const w = gemmOperands(c);
+          const j = gemmOperands(c);
+          const run = (K: Kernels, o: typeof w) =>
+            K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
+          run(W, w);
+          run(jsKernels, j);
+          const abs = absProduct(w.A.data, w.A.off, w.A.ld, c.transA, w.B.data, w.B.off, w.B.ld, c.transB, c.m, c.n, c.k);
+          expectSame(w.C.data, j.C.data, (p) => {
+            const q = p - c.offC, i = Math.floor(q / w.C.ld), jj = q % w.C.ld;
+            return Math.abs(c.alpha) * abs[i * c.n + jj]! + Math.abs(c.beta * (c.beta === 0 ? 0 : w.C0[p]!));
+          }, RTOL[c.dtype], 'gemm');
+        },
+      ),
+      { numRuns: 60, seed: 1 },
+    );
+  });
+
+  it('syrk', () => {
+    fc.assert(
+      fc.property(dtypes, size(140), size(270), fc.boolean(), fc.nat(), (dtype, n, k, trans, seed) => {
+        const rng = new Random(seed);
+        const A = trans ? embed(dtype, k, n, 1, 2, rng) : embed(dtype, n, k, 3, 0, rng);
+        const Cw = embed(dtype, n, n, 2, 1, rng, NaN);
+        const Cj = { ...Cw, data: Cw.data.slice() };
+        W.syrk(trans, n, k, A.data, A.off, A.ld, Cw.data, Cw.off, Cw.ld);
+        jsKernels.syrk(trans, n, k, A.data, A.off, A.ld, Cj.data, Cj.off, Cj.ld);
+        const abs = absProduct(A.data, A.off, A.ld, trans, A.data, A.off, A.ld, !trans, n, n, k);
+        expectSame(Cw.data, Cj.data, (p) => {
+          const q = p - Cw.off;
+          return abs[Math.floor(q / Cw.ld) * n + (q % Cw.ld)]!;
+        }, RTOL[dtype], 'syrk');
+      }),
+      { numRuns: 40, seed: 2 },
+    );
+  });
+
+  it('rowSqNorms, sqDistances and argminRows (the k-means step)', () => {
+    fc.assert(
+      fc.property(dtypes, size(300), size(40), size(200), fc.nat(), (dtype, m, n, d, seed) => {
+        const rng = new Random(seed);
+        const A = embed(dtype, m, d, 2, seed % 2 === 0 ? 0 : 17, rng);
+        const B = embed(dtype, n, d, 1, 1, rng);
+        const run = (K: Kernels) => {
+          const na = alloc(dtype, m), nb = alloc(dtype, n);
+          K.rowSqNorms(m, d, A.data, A.off, A.ld, na);
+          K.rowSqNorms(n, d, B.data, B.off, B.ld, nb);
+          const C = alloc(dtype, m * n + 5).fill(NaN);
+          K.sqDistances(m, n, d, A.data, A.off, A.ld, na, B.data, B.off, B.ld, nb, C, 5, n);
+          const index = new Int32Array(m);
+          const values = alloc(dtype, m);
+          K.argminRows(m, n, C, 5, n, index, values);
+          return { na, nb, C, index, values };
+        };
+        const w = run(W), j = run(jsKernels);
+        expectSame(w.na, j.na, (p) => j.na[p]!, RTOL[dtype], 'rowSqNorms');
+        expectSame(w.nb, j.nb, (p) => j.nb[p]!, RTOL[dtype], 'rowSqNorms');
+        expect(Number.isNaN(w.C[0]) && Number.isNaN(w.C[4])).toBe(true);
+        const scale = (p: number) => {
+          const i = Math.floor((p - 5) / n), jj = (p - 5) % n;
+          let abs = 0;
+          for (let q = 0; q < d; q++) abs += Math.abs(at(A, i, q) * at(B, jj, q));
+          return j.na[i]! + j.nb[jj]! + 2 * abs;
+        };
+        for (let p = 5; p < w.C.length; p++) {
+          expect(w.C[p]).toBeGreaterThanOrEqual(0);
+          expectClose(w.C[p]!, j.C[p]!, 2 * scale(p), RTOL[dtype], 'sqDistances');
+        }
+        // Argmin is exact on identical inputs: feed both backends the same distances.
+        const index = new Int32Array(m);
+        const values = alloc(dtype, m);
+        W.argminRows(m, n, j.C, 5, n, index, values);
+        expect(Array.from(index)).toEqual(Array.from(j.index));
+        expect(Array.from(values)).toEqual(Array.from(j.values));
+      }),
+      { numRuns: 40, seed: 3 },
+    );
+  });
+
+  it('dot and axpy with strides and offsets', () => {
+    fc.assert(
+      fc.property(
+        dtypes, fc.integer({ min: 0, max: 300 }), fc.constantFrom(1, 2, -1, 3, -2), fc.constantFrom(1, -1, 2, 4), fc.constantFrom(0, 1, -0.5),
+        fc.nat(),
+        (dtype, n, sx, sy, alpha, seed) => {
+          const rng = new Random(seed);
+          const offX = sx < 0 ? Math.max(0, n - 1) * -sx : 1;
+          const offY = sy < 0 ? Math.max(0, n - 1) * -sy : 2;
+          const x = alloc(dtype, offX + Math.abs(sx) * n + 2).map(() => rng.uniform(-1, 1));
+          const y = alloc(dtype, offY + Math.abs(sy) * n + 2).map(() => rng.uniform(-1, 1));
+          let abs = 0;
+          for (let i = 0; i < n; i++) abs += Math.abs(x[offX + i * sx]! * y[offY + i * sy]!);
+          expectClose(W.dot(n, x, sx, offX, y, sy, offY), jsKernels.dot(n, x, sx, offX, y, sy, offY), 2 * abs, RTOL[dtype], 'dot');
+          const yw = y.slice(), yj = y.slice();
+          W.axpy(n, alpha, x, sx, offX, yw, sy, offY);
+          jsKernels.axpy(n, alpha, x, sx, offX, yj, sy, offY);
+          expectSame(yw, yj, (p) => Math.abs(y[p]!) + Math.abs(alpha), RTOL[dtype], 'axpy');
+        },
+      ),
+      { numRuns: 150, seed: 4 },
+    );
+  });
+});
