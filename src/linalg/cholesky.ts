@@ -1,0 +1,202 @@
+import { describe, fail } from '../core/errors.js';
+import type { Matrix, MatrixInput } from '../core/matrix.js';
+import { checkBoolean, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { trsv } from './kernels/triangular.js';
+import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
+
+/**
+ * Adds row `size` to the lower-triangular factor L stored row-major in `data` (leading
+ * dimension ld), for a matrix grown by one row and column (v, diag): on entry row `size`
+ * holds v (its first `size` entries); it is replaced by w = L⁻¹·v, and the pivot
+ * d² = diag − w·w is returned. When d² > 0, L[size][size] = √d² is written as well;
+ * otherwise nothing else is touched and the caller decides what a non-positive (or
+ * nearly zero) pivot means. Unvalidated kernel.
+ *
+ * @example
+ * ```ts
+ * const data = new Float64Array(4);    // room for a 2 × 2 factor
+ * choleskyAppendKernel(0, 2, data, 4); // 4: L = [2]
+ * data[2] = 2;                         // v = [2]
+ * choleskyAppendKernel(1, 2, data, 5); // 4: L = [[2, 0], [1, 2]]
+ * ```
+ */
+export function choleskyAppendKernel(size: number, ld: number, data: Float64Array, diag: number): number {
+  const row = size * ld;
+  trsv(true, false, false, size, data, 0, ld, data, row, 1);
+  let ww = 0;
+  for (let j = row; j < row + size; j++) ww += data[j]! * data[j]!;
+  const pivot = diag - ww;
+  if (pivot > 0) data[row + size] = Math.sqrt(pivot);
+  return pivot;
+}
+
+/** Options of {@link cholesky}. */
+export interface CholeskyOptions {
+  /**
+   * Check that S is symmetric (relative tolerance 1e-10, 1e-5 for float32 input). With
+   * `false`, only the lower triangle is read.
+   * @defaultValue true
+   */
+  check?: boolean;
+}
+
+/**
+ * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix, row by row
+ * (Cholesky–Banachiewicz, each row a forward substitution against the rows above, so
+ * every inner loop reads contiguous rows). Float32 input is computed in float64. The
+ * input is not modified.
+ *
+ * @param S - symmetric positive definite, (n × n); the lower triangle is used
+ * @returns L, lower triangular with a positive diagonal, (n × n)
+ * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when S is not square;
+ *   `INVALID_INPUT` when it is not symmetric or not positive definite (naming the
+ *   column whose pivot is not positive)
+ *
+ * @see Golub & Van Loan, Matrix Computations (4th ed.), §4.2.5
+ *
+ * @example
+ * ```ts
+ * const L = cholesky([[4, 2], [2, 5]]);
+ * Array.from(L.data); // [2, 0, 1, 2]
+ * ```
+ */
+export function cholesky(S: MatrixInput, options?: CholeskyOptions): Matrix<Float64Array> {
+  const opts = checkOptions(options);
+  const check = checkBoolean(opts.check ?? true, 'check');
+  const s = asSquare(S, 'S', 'a square symmetric positive definite matrix');
+  if (check) checkSymmetric(s, 'S', symmetryTolerance(s), ', or pass { check: false } to use its lower triangle');
+  const n = s.rows;
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) L[i * n + j] = s.data[i * n + j]!;
+    const pivot = choleskyAppendKernel(i, n, L, s.data[i * n + i]!);
+    if (!(pivot > 0)) {
+      fail('INVALID_INPUT', `S: received a matrix that is not positive definite: the pivot at column ${i} is ${pivot} (≤ 0), expected a symmetric positive definite matrix (add a small multiple of the identity to regularise a semi-definite one)`);
+    }
+  }
+  return { rows: n, cols: n, data: L };
+}
+
+/**
+ * A Cholesky factor L (lower triangular) that grows by one row and column at a time, as
+ * Orthogonal Matching Pursuit needs when it adds an atom to its active set. A plain,
+ * mutable object: L[i][j] is `data[i * capacity + j]` for j ≤ i < size; storage doubles
+ * when full, so growing to n rows costs O(n²) copies in all.
+ *
+ * @example
+ * ```ts
+ * const f: CholeskyFactor = createCholeskyFactor(8);
+ * choleskyAppend(f, [], 4);
+ * f.data[0]; // 2
+ * ```
+ */
+export interface CholeskyFactor {
+  /** The order of L. */
+  size: number;
+  /** Rows (and columns) allocated: the leading dimension of `data`. */
+  capacity: number;
+  /** L, row-major with leading dimension `capacity`. */
+  data: Float64Array;
+}
+
+/**
+ * An empty {@link CholeskyFactor} with room for `capacity` rows before it reallocates.
+ *
+ * @example
+ * ```ts
+ * const f = createCholeskyFactor(10);
+ * [f.size, f.capacity]; // [0, 10]
+ * ```
+ */
+export function createCholeskyFactor(capacity = 16): CholeskyFactor {
+  checkInt(capacity, 'capacity', 1);
+  return { size: 0, capacity, data: new Float64Array(capacity * capacity) };
+}
+
+/**
+ * Grows L·Lᵀ = G to the factor of [[G, v], [vᵀ, diag]]: solves L·w = v, sets
+ * d = √(diag − w·w) and appends the row (wᵀ, d). Returns false, leaving the factor
+ * unchanged, when the new pivot d² is at most `tolerance · diag` (or diag ≤ 0): the new
+ * column is then (numerically) a combination of the previous ones — for OMP, an atom
+ * dependent on the atoms already selected — and appending it would produce NaN or a
+ * useless factor.
+ *
+ * @param factor - the factor to grow (modified in place)
+ * @param v - (size) the new off-diagonal column, e.g. Gram entries ⟨dᵢ, d_new⟩ of the active atoms
+ * @param diag - the new diagonal entry, e.g. ‖d_new‖²
+ * @param tolerance - relative threshold for the pivot; the default is machine epsilon
+ * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when v has fewer than `size` entries,
+ *   `INVALID_OPTION` when diag or tolerance is not a finite number
+ *
+ * @example
+ * ```ts
+ * const f = createCholeskyFactor(4);
+ * choleskyAppend(f, [], 4);     // true:  L = [2]
+ * choleskyAppend(f, [2], 5);    // true:  L = [[2, 0], [1, 2]]
+ * choleskyAppend(f, [2, 5], 5); // false: the new column repeats the second one
+ * f.size;                       // 2
+ * ```
+ */
+export function choleskyAppend(factor: CholeskyFactor, v: ArrayLike<number>, diag: number, tolerance = Number.EPSILON): boolean {
+  const n = factor.size;
+  if (v === null || typeof v !== 'object' || typeof v.length !== 'number' || v.length < n) {
+    fail('SHAPE_MISMATCH', `v: received ${describe(v)}, expected at least ${n} values (the factor's size)`);
+  }
+  checkNumber(diag, 'diag');
+  checkNumber(tolerance, 'tolerance', 0);
+  if (!(diag > 0)) return false;
+  if (n === factor.capacity) grow(factor);
+  const { capacity: ld, data } = factor;
+  const row = n * ld;
+  for (let j = 0; j < n; j++) data[row + j] = v[j]!;
+  const pivot = choleskyAppendKernel(n, ld, data, diag);
+  if (!(pivot > tolerance * diag)) return false;
+  factor.size = n + 1;
+  return true;
+}
+
+function grow(factor: CholeskyFactor): void {
+  const { size, capacity, data } = factor;
+  const next = capacity * 2;
+  const out = new Float64Array(next * next);
+  for (let i = 0; i < size; i++) out.set(data.subarray(i * capacity, i * capacity + i + 1), i * next);
+  factor.capacity = next;
+  factor.data = out;
+}
+
+/**
+ * Solves L·Lᵀ·x = b in place for the factor's current size (x holds b on entry, at
+ * offset `off`): the two triangular solves OMP performs on every iteration. Unvalidated.
+ *
+ * @example
+ * ```ts
+ * const f = createCholeskyFactor(2);
+ * choleskyAppend(f, [], 4);
+ * choleskyAppend(f, [2], 5);                          // L·Lᵀ = [[4, 2], [2, 5]]
+ * const x = new Float64Array([6, 7]);
+ * choleskySolveInPlace(f, x, 0);
+ * Array.from(x);                                      // [1, 1]
+ * ```
+ */
+export function choleskySolveInPlace(factor: CholeskyFactor, x: Float64Array, off: number): void {
+  const { size, capacity, data } = factor;
+  trsv(true, false, false, size, data, 0, capacity, x, off, 1);
+  trsv(true, true, false, size, data, 0, capacity, x, off, 1);
+}
+
+/**
+ * A copy of the factor's L as a (size × size) Matrix.
+ *
+ * @example
+ * ```ts
+ * const f = createCholeskyFactor(2);
+ * choleskyAppend(f, [], 9);
+ * Array.from(choleskyFactorMatrix(f).data); // [3]
+ * ```
+ */
+export function choleskyFactorMatrix(factor: CholeskyFactor): Matrix<Float64Array> {
+  const { size, capacity, data } = factor;
+  const out = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) out.set(data.subarray(i * capacity, i * capacity + i + 1), i * size);
+  return { rows: size, cols: size, data: out };
+}
