@@ -10,3 +10,4 @@ export * as core from './core/index.js';
 export * as linalg from './linalg/index.js';
 export * as wasm from './wasm/index.js';
 export * as image from './image/index.js';
+export * as pca from './pca/index.js';

@@ -1,0 +1,110 @@
+import { assertNever, fail } from '../core/errors.js';
+import { asMatrix, type FloatArray, type MatrixInput } from '../core/matrix.js';
+import { svdFlipRowsInPlace } from '../linalg/sign.js';
+import type { PcaModel, PcaSolverUsed } from './model.js';
+import { resolveOptions, type PcaOptions, type ResolvedPcaOptions } from './options.js';
+import { covarianceSolver, fullSolver, randomizedSolver, type Spectrum } from './solvers.js';
+import { columnMeans, sumOfSquares } from './stats.js';
+
+/**
+ * Fits a principal component analysis: the mean of X and the orthonormal directions of
+ * largest variance. Float32 input gives a float32 model (computed in float64).
+ *
+ * @param X - (nSamples, nFeatures), nSamples ≥ 2
+ * @returns a plain {@link PcaModel}; components are rows, (nComponents × nFeatures), with
+ *   the largest-magnitude entry of each made positive so that the output is deterministic
+ * @throws {@link LatentSpaceError} `INVALID_INPUT` for fewer than 2 samples,
+ *   `INVALID_OPTION` for nComponents above min(nSamples, nFeatures) or a fraction with the
+ *   randomized solver
+ * @see Halko, Martinsson & Tropp (2011), Finding structure with randomness (the randomized solver)
+ *
+ * @example
+ * ```ts
+ * import * as pca from 'latentspace/pca';
+ * const model = pca.fit([[2, 0], [0, 0], [-2, 0], [0, 1], [0, -1]], { nComponents: 1 });
+ * Array.from(model.components.data); // [1, 0]
+ * ```
+ */
+export function fit(X: MatrixInput, options?: PcaOptions): PcaModel {
+  const x = asMatrix(X, 'X');
+  const { rows: n, cols: d } = x;
+  if (n < 2) {
+    fail('INVALID_INPUT', `X: received ${n} sample, expected at least 2 to estimate a variance`);
+  }
+  const opts = resolveOptions(options, n, d);
+  const mean = columnMeans(x);
+  const totalVariance = sumOfSquares(x, mean) / (n - 1);
+  const spectrum = solve(opts, x, mean);
+  const k = chooseComponents(opts.nComponents, spectrum.variances, totalVariance);
+  return buildModel({
+    spectrum, k, mean, totalVariance, nSamples: n, whiten: opts.whiten, solver: opts.solver,
+    float32: x.data instanceof Float32Array,
+  });
+}
+
+function solve(opts: ResolvedPcaOptions, x: Parameters<typeof fullSolver>[0], mean: Float64Array): Spectrum {
+  switch (opts.solver) {
+    case 'covariance':
+      return covarianceSolver(x, mean);
+    case 'full':
+      return fullSolver(x, mean);
+    case 'randomized': {
+      const k = (opts.nComponents as { count: number }).count;
+      return randomizedSolver(x, mean, k, opts.nOversamples, opts.powerIterations, opts.seed);
+    }
+    default:
+      return assertNever(opts.solver, 'solver');
+  }
+}
+
+function chooseComponents(choice: ResolvedPcaOptions['nComponents'], variances: Float64Array, total: number): number {
+  if ('count' in choice) return choice.count;
+  let cumulative = 0;
+  for (let k = 0; k < variances.length; k++) {
+    cumulative += variances[k]!;
+    if (cumulative >= choice.fraction * total) return k + 1;
+  }
+  return variances.length;
+}
+
+/** What {@link buildModel} needs: a spectrum with at least k directions and the data's statistics. */
+export interface ModelParts {
+  spectrum: Spectrum;
+  k: number;
+  mean: Float64Array;
+  totalVariance: number;
+  nSamples: number;
+  whiten: boolean;
+  solver: PcaSolverUsed;
+  float32: boolean;
+}
+
+/** Keeps the first k directions, fixes their signs, and derives every field of the model. */
+export function buildModel(parts: ModelParts): PcaModel {
+  const { spectrum, k, mean, totalVariance, nSamples } = parts;
+  const d = mean.length;
+  const components = spectrum.components.slice(0, k * d);
+  svdFlipRowsInPlace(k, d, components, 0, d, 0, null, 0, 0);
+  const explained = spectrum.variances.slice(0, k);
+  const ratio = explained.map((v) => (totalVariance > 0 ? v / totalVariance : 0));
+  const singular = explained.map((v) => Math.sqrt(v * (nSamples - 1)));
+  let kept = 0;
+  for (const v of explained) kept += v;
+  const rest = Math.min(nSamples, d) - k;
+  const noiseVariance = rest > 0 ? Math.max(0, totalVariance - kept) / rest : 0;
+  const cast = (a: Float64Array): FloatArray => (parts.float32 ? Float32Array.from(a) : a);
+  return {
+    kind: 'pca',
+    mean: cast(mean),
+    components: { rows: k, cols: d, data: cast(components) },
+    explainedVariance: cast(explained),
+    explainedVarianceRatio: cast(ratio),
+    singularValues: cast(singular),
+    noiseVariance,
+    totalVariance,
+    nSamples,
+    nFeatures: d,
+    whiten: parts.whiten,
+    solver: parts.solver,
+  };
+}
