@@ -28,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Core from '../../src/core/index.js';
 import type * as Linalg from '../../src/linalg/index.js';
 import type * as Wasm from '../../src/wasm/index.js';
+import { moduleNames, runModules, type ModuleResults } from './pages/modules.js';
 import { cases, runSuite, type Case, type CaseValue, type Run, type SuiteResult } from './pages/suite.js';
 import { startStaticServer, type StaticServer } from './server.js';
 
@@ -262,7 +263,37 @@ function normalMismatch(actual: SuiteResult['random']['normal'], expected: Suite
   if (differ === 0) return null;
   return `Random.normal differs from Node in ${differ} of ${total} draws (largest relative difference ${worst.toExponential(2)}). ` +
     'Math.log is implementation-approximated in ECMAScript and differs between V8 versions; ' +
-    'normal() needs a logarithm built from + − × ÷ (e.g. a port of fdlibm\'s log) to give the same draws in every engine.';
+    'normal() must take its logarithm from core/math.ts (portableLog, built from + − × ÷) to give the same draws in every engine.';
+}
+
+async function loadModules(): Promise<Record<string, unknown>> {
+  const loaded = await Promise.all(moduleNames.map((name) => import(pathToFileURL(join(DIST, `${name}.js`)).href)));
+  return Object.fromEntries(moduleNames.map((name, i) => [name, loaded[i]]));
+}
+
+/**
+ * Differences between the module results of two runs on one backend: every array within
+ * `rtol` of the largest magnitude in it (the modules chain many kernels, so the bound is
+ * looser than the kernels' 1e-12, and still far below any real disagreement).
+ */
+function compareModules(label: string, actual: ModuleResults | undefined, expected: ModuleResults | undefined, backend: 'wasm' | 'js', rtol = 1e-9): string[] {
+  const problems: string[] = [];
+  const a = actual?.[backend], e = expected?.[backend];
+  if (a === undefined || e === undefined) return [`${label}: no ${backend} results`];
+  for (const name of moduleNames) {
+    const ra = a[name], re = e[name];
+    if (!ra?.ok || !re?.ok) {
+      problems.push(`${label} ${name}: ${ra?.ok ? '' : ra?.error} ${re?.ok ? '' : re?.error}`);
+      continue;
+    }
+    for (const [key, ev] of Object.entries(re.value)) {
+      const av = ra.value[key];
+      const scale = Math.max(1e-300, ...ev.map(Math.abs));
+      if (av === undefined || av.length !== ev.length) problems.push(`${label} ${name} ${key}: length differs`);
+      else if (av.some((v, i) => !(Math.abs(v - ev[i]!) <= rtol * scale))) problems.push(`${label} ${name} ${key}: differs beyond ${rtol}`);
+    }
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -307,7 +338,9 @@ function openPage(path: string): Promise<{ result: SuiteResult; csp: string | un
 describe('latentspace in headless Chromium, compared with Node', () => {
   beforeAll(async () => {
     assertDist();
-    node = await runSuite(await loadDist());
+    const dist = await loadDist();
+    node = await runSuite(dist);
+    node.modules = await runModules(await loadModules(), dist.wasm);
     if (!HAVE_CHROMIUM) {
       if (REQUIRE_BROWSER) throw new Error(`LATENTSPACE_REQUIRE_BROWSER=1 but ${SKIP_NOTE}`);
       console.warn(`[test/browser] skipping the browser tests: ${SKIP_NOTE}`);
@@ -372,6 +405,16 @@ describe('latentspace in headless Chromium, compared with Node', () => {
       ]).toEqual([]);
     });
 
+    it('the modules (pca, …) give Node’s answers on both backends', async (ctx) => {
+      if (!HAVE_CHROMIUM) ctx.skip(SKIP_NOTE);
+      const { result } = await openPage(PAGE_WASM);
+      expect([
+        ...compareModules('chromium wasm vs node wasm', result.modules, node.modules, 'wasm'),
+        ...compareModules('chromium js vs node js', result.modules, node.modules, 'js'),
+        ...compareModules('node wasm vs node js', { js: node.modules?.wasm }, node.modules, 'js', 1e-8),
+      ]).toEqual([]);
+    });
+
     it("Random's integer and uniform draws are exactly Node's", async (ctx) => {
       if (!HAVE_CHROMIUM) ctx.skip(SKIP_NOTE);
       const { result } = await openPage(PAGE_WASM);
@@ -418,6 +461,7 @@ describe('latentspace in headless Chromium, compared with Node', () => {
       ]).toEqual([]);
       expect(result.random.integer).toStrictEqual(node.random.integer);
       expect(result.errors).toStrictEqual(node.errors);
+      expect(compareModules('chromium (no wasm) vs node js', result.modules, node.modules, 'js')).toEqual([]);
     });
   });
 });

@@ -61,6 +61,8 @@ export interface SuiteResult {
   backToWasm: Outcome;
   random: { integer: Record<string, unknown>; normal: Record<string, Record<string, number[]>> };
   errors: Record<string, Outcome>;
+  /** Set by the pages (kernels.js) and by the Node side of the test: see modules.js. */
+  modules?: import('./modules.js').ModuleResults;
 }
 
 export function pattern(rows: number, cols: number, salt: number): Rows;

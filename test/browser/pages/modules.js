@@ -1,0 +1,55 @@
+// The capability modules (pca, …) run on small deterministic data, once per backend, in
+// the page and in Node; the test compares the two. Each case returns named arrays of
+// numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
+import { pattern } from './suite.js';
+
+/** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
+export const moduleNames = ['pca'];
+
+function flatData(rows) {
+  const cols = rows[0].length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => data.set(r, i * cols));
+  return { rows: rows.length, cols, data };
+}
+
+const cases = {
+  pca: (pca) => {
+    const X = flatData(pattern(40, 12, 101));
+    const out = {};
+    for (const solver of ['full', 'covariance', 'randomized']) {
+      const model = pca.fit(X, { nComponents: 4, solver, seed: 5 });
+      out[`${solver} explainedVariance`] = Array.from(model.explainedVariance);
+      out[`${solver} components`] = Array.from(model.components.data);
+      out[`${solver} transform`] = Array.from(pca.transform(model, X).data.subarray(0, 20));
+    }
+    const incremental = pca.partialFit(pca.partialFit(undefined, flatData(pattern(20, 12, 101)), { nComponents: 4 }), flatData(pattern(20, 12, 102)));
+    out['partialFit explainedVariance'] = Array.from(incremental.explainedVariance);
+    out['score'] = [pca.score(pca.fit(X, { nComponents: 3 }), X)];
+    return out;
+  },
+};
+
+/** Runs every module case on the active backend; errors are reported, not thrown. */
+function runAll(mods) {
+  const results = {};
+  for (const name of moduleNames) {
+    try {
+      results[name] = { ok: true, value: cases[name](mods[name]) };
+    } catch (e) {
+      results[name] = { ok: false, error: String((e && e.stack) || e) };
+    }
+  }
+  return results;
+}
+
+/** Module results on WebAssembly (when `init()` allows it) and on the TypeScript backend. */
+export async function runModules(mods, wasm) {
+  await wasm.init();
+  const active = wasm.backend();
+  const first = runAll(mods);
+  wasm.useBackend('js');
+  const js = runAll(mods);
+  if (active === 'wasm') wasm.useBackend('wasm');
+  return { [active]: first, ...(active === 'js' ? {} : { js }) };
+}
