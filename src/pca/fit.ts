@@ -45,7 +45,7 @@ export function fit(X: MatrixInput, options?: PcaOptions): PcaModel {
 function solve(opts: ResolvedPcaOptions, x: Parameters<typeof fullSolver>[0], mean: Float64Array): Spectrum {
   switch (opts.solver) {
     case 'covariance':
-      return covarianceSolver(x, mean);
+      return covarianceSolver(x, mean, 'count' in opts.nComponents ? opts.nComponents.count : Math.min(x.rows, x.cols));
     case 'full':
       return fullSolver(x, mean);
     case 'randomized': {

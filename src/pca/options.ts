@@ -14,12 +14,16 @@ export interface PcaOptions {
    */
   nComponents?: number;
   /**
-   * `'covariance'`: eigendecomposition of the (nFeatures × nFeatures) covariance, built
-   * from centred chunks so memory beyond the input does not grow with nSamples.
+   * `'covariance'`: eigendecomposition of the Gram matrix of the smaller side: the
+   * (nFeatures × nFeatures) covariance, built from centred chunks so memory beyond the
+   * input does not grow with nSamples; or, with fewer samples than features, the
+   * (nSamples × nSamples) Gram matrix (the eigenfaces trick). It squares the condition
+   * number, so components whose variance is below ~1e-8 of the largest are less accurate
+   * than with `'full'`.
    * `'full'`: SVD of the centred data. `'randomized'`: Halko et al.'s randomized SVD
-   * (k components only). `'auto'`: covariance when nSamples ≥ 5·nFeatures and
-   * nFeatures ≤ 1000; else randomized when the matrix is large (max dimension > 500) and
-   * k < 0.8·min(nSamples, nFeatures); else full. The model records which one ran.
+   * (k components only). `'auto'`: covariance when one side is at least 5 times the other
+   * and the smaller is ≤ 1000; else randomized when the matrix is large (max dimension
+   * > 500) and k < 0.8·min(nSamples, nFeatures); else full. The model records which one ran.
    * @defaultValue 'auto'
    */
   solver?: PcaSolver;
@@ -59,7 +63,7 @@ export function resolveOptions(options: PcaOptions | undefined, n: number, d: nu
   const k = 'count' in nComponents ? nComponents.count : limit;
   let solver: ResolvedPcaOptions['solver'];
   if (requested === 'auto') {
-    if (n >= 5 * d && d <= 1000) solver = 'covariance';
+    if ((n >= 5 * d && d <= 1000) || (d >= 5 * n && n <= 1000)) solver = 'covariance';
     else if ('count' in nComponents && Math.max(n, d) > 500 && k < 0.8 * limit) solver = 'randomized';
     else solver = 'full';
   } else {

@@ -18,11 +18,18 @@ export interface Spectrum {
 const CHUNK_VALUES = 1 << 20;
 
 /**
- * Eigendecomposition of the covariance. The Gram matrix of the centred data is summed
- * chunk by chunk (each chunk centred, then one syrk), so the extra memory is one chunk
- * plus d × d whatever nSamples is.
+ * Eigendecomposition of a Gram matrix of the centred data, whichever side is smaller.
+ * With nSamples ≥ nFeatures, the (d × d) covariance is summed chunk by chunk (each chunk
+ * centred, then one syrk), so the extra memory is one chunk plus d × d whatever nSamples
+ * is. With fewer samples than features (faces: 400 × 4096), the (n × n) Gram XcXcᵀ has the
+ * same non-zero eigenvalues, and each component is Xcᵀu / ‖Xcᵀu‖ (Turk & Pentland's
+ * eigenfaces trick): a 400 × 400 eigenproblem instead of 4096 × 4096.
  */
-export function covarianceSolver(x: Matrix, mean: Float64Array): Spectrum {
+export function covarianceSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
+  return x.rows >= x.cols ? featureGramSolver(x, mean) : sampleGramSolver(x, mean, k);
+}
+
+function featureGramSolver(x: Matrix, mean: Float64Array): Spectrum {
   const { rows: n, cols: d } = x;
   const chunkRows = Math.max(1, Math.min(n, Math.floor(CHUNK_VALUES / d)));
   const chunk = new Float64Array(chunkRows * d);
@@ -40,8 +47,30 @@ export function covarianceSolver(x: Matrix, mean: Float64Array): Spectrum {
   // Column c of `vectors` is the c-th eigenvector; components are stored as rows.
   const components = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let c = 0; c < d; c++) components[c * d + i] = vectors.data[i * d + c]!;
-  const variances = values.map((v) => (v > 0 ? v : 0));
-  return { variances, components, count: d };
+  return { variances: values.map((v) => (v > 0 ? v : 0)), components, count: d };
+}
+
+function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
+  const { rows: n, cols: d } = x;
+  const xc = centered(x, mean);
+  const G = new Float64Array(n * n);
+  kernels().syrk(false, n, d, xc.data, 0, d, G, 0, n);
+  const { values, vectors } = symmetricEigen(n, G);
+  // The first k columns of U, as rows, times Xc: the unnormalised components (k × d).
+  const Ut = new Float64Array(k * n);
+  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) Ut[c * n + i] = vectors.data[i * n + c]!;
+  const components = matmul({ rows: k, cols: n, data: Ut }, xc).data as Float64Array;
+  const variances = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const row = components.subarray(c * d, (c + 1) * d);
+    let norm2 = 0;
+    for (let j = 0; j < d; j++) norm2 += row[j]! * row[j]!;
+    // ‖Xcᵀu‖² = λ exactly in exact arithmetic; the computed norm is the better-conditioned one.
+    const norm = Math.sqrt(norm2);
+    if (norm > 0) for (let j = 0; j < d; j++) row[j] = row[j]! / norm;
+    variances[c] = values[c]! > 0 ? values[c]! / (n - 1) : 0;
+  }
+  return { variances, components, count: k };
 }
 
 /** Thin SVD of the centred data: all min(n, d) directions. */

@@ -171,11 +171,21 @@ describe.each(backendNames)('pca on the %s backend', (backend) => {
     expect(Array.from(again.components.data)).toEqual(Array.from(rnd.components.data));
   });
 
+  it('with fewer samples than features, the covariance solver (sample Gram) matches full', () => {
+    const X = decaying(30, 400, 12, 0.8, 21);
+    const full = pca.fit(X, { nComponents: 8, solver: 'full' });
+    const gram = pca.fit(X, { nComponents: 8, solver: 'covariance' });
+    closeRel(gram.explainedVariance, full.explainedVariance, 1e-9);
+    closeRel(gram.components.data, full.components.data, 0, 1e-8);
+    expect(gram.noiseVariance).toBeCloseTo(full.noiseVariance, 12);
+  });
+
   it("'auto' picks by shape and records the solver", () => {
     expect(pca.fit(randomMatrix(100, 10, 1)).solver).toBe('covariance');
-    expect(pca.fit(randomMatrix(40, 600, 2), { nComponents: 5 }).solver).toBe('randomized');
+    expect(pca.fit(randomMatrix(40, 600, 2), { nComponents: 5 }).solver).toBe('covariance');
+    expect(pca.fit(randomMatrix(300, 600, 2), { nComponents: 5 }).solver).toBe('randomized');
     expect(pca.fit(randomMatrix(40, 30, 3), { nComponents: 5 }).solver).toBe('full');
-    expect(pca.fit(randomMatrix(40, 600, 2), { nComponents: 0.5 }).solver).toBe('full');
+    expect(pca.fit(randomMatrix(300, 600, 2), { nComponents: 0.5 }).solver).toBe('full');
   });
 });
 
