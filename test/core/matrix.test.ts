@@ -3,16 +3,8 @@ import ndarray from 'ndarray';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { LatentSpaceError, asMatrix, asMatrix64, asVector, toArrays, toMlMatrix, toNdarray } from '../../src/core/index.js';
+import { codeOf } from '../helpers/errors.js';
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LatentSpaceError);
-    return (e as LatentSpaceError).code;
-  }
-  return undefined;
-}
 
 describe('asMatrix', () => {
   it('reads number[][] row-major as float64', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LatentSpaceError, asMatrix, fromJSON, toArrays, toJSON, type Matrix } from '../../src/core/index.js';
 import * as pca from '../../src/pca/index.js';
 import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
+import { codeOf } from '../helpers/errors.js';
 
 interface SkCase {
   name: string;
@@ -83,15 +84,6 @@ function orthonormalRows(W: Matrix, tol: number): void {
   }
 }
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LatentSpaceError);
-    return (e as LatentSpaceError).code;
-  }
-  return undefined;
-}
 
 describe.each(backendNames)('pca on the %s backend', (backend) => {
   useBackendFor(backend);
