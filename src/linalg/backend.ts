@@ -49,6 +49,33 @@ export interface Kernels {
   dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
   /** y ← alpha · x + y over n strided entries. */
   axpy<F extends FloatArray>(n: number, alpha: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): void;
+  /**
+   * Householder reduction of the symmetric A (n × n, float64; only the upper triangle is
+   * read) to tridiagonal form Qᵀ·A·Q = T, Q = H₀H₁⋯H_{n−2} (LAPACK dsytrd, unblocked). On
+   * return d (n) and e (n − 1) hold T's diagonal and off-diagonal, row k of A holds
+   * reflector k (unit entry, stored as 1, at column k + 1, the rest after it) and tau
+   * (n − 1) its scalars; the rest of the upper triangle is overwritten, the lower triangle
+   * is not touched.
+   */
+  tridiagonalize(n: number, A: Float64Array, offA: number, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array): void;
+  /**
+   * C (m × total) ← C·Q, or C·Qᵀ when `trans`, for Q = H₀H₁⋯H_{k−1} with
+   * H_j = I − tau[j]·v_j·v_jᵀ (float64). v_j has its unit entry at column j + shift of row
+   * j of V (that entry is not read; k + shift ≤ total) and its other entries after it in
+   * the row: the storage of `tridiagonalize` (shift 1), whose eigenvectors, kept as rows
+   * of C, are back-transformed by C·Qᵀ.
+   */
+  applyReflectorsRight(
+    trans: boolean, m: number, total: number, k: number, shift: number,
+    V: Float64Array, offV: number, ldv: number, tau: Float64Array, C: Float64Array, offC: number, ldc: number,
+  ): void;
+  /**
+   * Eigen-decomposition of D + ρ·z·zᵀ (float64), the merge step of divide and conquer, for
+   * strictly increasing d (k), ρ > 0 and z without zero entries: the eigenvalues,
+   * ascending, into `lambda` (k) and the unit eigenvectors into the rows of U (k × k,
+   * contiguous).
+   */
+  secularEigen(k: number, d: Float64Array, z: Float64Array, rho: number, lambda: Float64Array, U: Float64Array): void;
 }
 
 let active: Kernels = jsKernels;

@@ -1,8 +1,8 @@
 import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions } from '../core/options.js';
+import { kernels } from './backend.js';
 import { argsort } from './kernels/givens.js';
-import { applySequence } from './kernels/householder.js';
-import { tridiagonalEigen, tridiagonalize } from './kernels/tridiagonal.js';
+import { tridiagonalEigen } from './kernels/tridiagonal.js';
 import { largestEntrySign } from './sign.js';
 import { asSquare, checkSymmetric, symmetricPart, symmetryTolerance } from './square.js';
 
@@ -75,17 +75,30 @@ export function eigh(S: MatrixInput, options?: EighOptions): EighResult {
  */
 export function symmetricEigen(n: number, A: Float64Array): EighResult {
   let amax = 0;
-  for (let p = 0; p < n * n; p++) amax = Math.max(amax, Math.abs(A[p]!));
+  for (let p = 0; p < n * n; p++) {
+    const a = Math.abs(A[p]!);
+    if (a > amax) amax = a;
+  }
   // A power of two keeps the scaling exact.
   const scale = amax > 0 ? 2 ** -Math.round(Math.log2(amax)) : 1;
-  const active: number[] = [];
-  const zero: number[] = [];
-  for (let i = 0; i < n; i++) (isZeroRow(n, A, i) ? zero : active).push(i);
-  const na = active.length;
-  const Ac = new Float64Array(na * na);
+  const isZero = new Uint8Array(n);
+  let nz = 0;
+  for (let i = 0; i < n; i++) if (isZeroRow(n, A, i)) {
+    isZero[i] = 1;
+    nz++;
+  }
+  const active = new Int32Array(n - nz), zero = new Int32Array(nz);
+  for (let i = 0, a = 0, z = 0; i < n; i++) {
+    if (isZero[i]) zero[z++] = i;
+    else active[a++] = i;
+  }
+  const na = n - nz;
+  // Without zero rows the (overwritable) input is reduced in place.
+  const Ac = nz === 0 ? A : new Float64Array(na * na);
   for (let a = 0; a < na; a++) {
-    const src = active[a]! * n;
-    for (let b = 0; b < na; b++) Ac[a * na + b] = A[src + active[b]!]! * scale;
+    const src = active[a]! * n, dst = a * na;
+    if (nz === 0) for (let b = 0; b < na; b++) Ac[dst + b] = A[src + b]! * scale;
+    else for (let b = 0; b < na; b++) Ac[dst + b] = A[src + active[b]!]! * scale;
   }
   const { values: dc, rows: Z } = compactEigen(na, Ac);
   return assemble(n, active, zero, dc, Z, scale);
@@ -104,32 +117,45 @@ function compactEigen(na: number, A: Float64Array): { values: Float64Array; rows
   const tau = new Float64Array(Math.max(na - 1, 0));
   const Z = new Float64Array(na * na);
   if (na === 0) return { values: d, rows: Z };
-  tridiagonalize(na, A, d, e, tau);
+  const k = kernels();
+  k.tridiagonalize(na, A, 0, na, d, e, tau);
   tridiagonalEigen(na, d, e, Z, na);
   // Eigenvectors of A are Q·y for eigenvectors y of T; as rows, yᵀ·Qᵀ.
-  applySequence({ storage: 'rows', shift: 1, total: na, k: na - 1, side: 'right', trans: true }, A, 0, na, tau, na, Z, 0, na);
+  k.applyReflectorsRight(true, na, na, na - 1, 1, A, 0, na, tau, Z, 0, na);
   return { values: d, rows: Z };
 }
 
+/** Side of the square tiles in which {@link assemble} transposes eigenvector rows into columns. */
+const TILE = 32;
+
 // Puts the split-off zero rows back, orders eigenvalues descending (index order on
-// ties), fixes signs and lays the eigenvectors out as columns.
-function assemble(n: number, active: number[], zero: number[], dc: Float64Array, Z: Float64Array, scale: number): EighResult {
+// ties), fixes signs and lays the eigenvectors out as columns. The transposition goes
+// tile by tile, so that both the rows read and the columns written stay in cache.
+function assemble(n: number, active: Int32Array, zero: Int32Array, dc: Float64Array, Z: Float64Array, scale: number): EighResult {
   const na = active.length;
   const all = new Float64Array(n);
   all.set(dc);
   const order = argsort(n, all, true);
   const values = new Float64Array(n);
   const V = new Float64Array(n * n);
+  const sign = new Float64Array(n); // 0 for the columns of split-off zero rows
   for (let c = 0; c < n; c++) {
     const src = order[c]!;
     values[c] = all[src]! / scale;
-    if (src >= na) {
-      V[zero[src - na]! * n + c] = 1;
-      continue;
+    if (src >= na) V[zero[src - na]! * n + c] = 1;
+    else sign[c] = largestEntrySign(na, Z, src * na, 1);
+  }
+  for (let p0 = 0; p0 < na; p0 += TILE) {
+    const p1 = Math.min(p0 + TILE, na);
+    for (let c0 = 0; c0 < n; c0 += TILE) {
+      const c1 = Math.min(c0 + TILE, n);
+      for (let c = c0; c < c1; c++) {
+        const sg = sign[c]!;
+        if (sg === 0) continue;
+        const row = order[c]! * na;
+        for (let p = p0; p < p1; p++) V[active[p]! * n + c] = sg * Z[row + p]!;
+      }
     }
-    const row = src * na;
-    const sign = largestEntrySign(na, Z, row, 1);
-    for (let p = 0; p < na; p++) V[active[p]! * n + c] = sign * Z[row + p]!;
   }
   return { values, vectors: { rows: n, cols: n, data: V } };
 }

@@ -35,6 +35,15 @@ export interface WasmExports {
   sdot(n: number, x: number, y: number): number;
   daxpy(n: number, alpha: number, x: number, y: number): void;
   saxpy(n: number, alpha: number, x: number, y: number): void;
+  dsytrdWork(n: number): number;
+  dsytrd(n: number, a: number, lda: number, d: number, e: number, tau: number, work: number): void;
+  dreflectWork(m: number, total: number, k: number, shift: number): number;
+  dreflect(
+    trans: number, m: number, total: number, k: number, shift: number,
+    v: number, ldv: number, tau: number, c: number, ldc: number, work: number,
+  ): void;
+  dsecularWork(k: number): number;
+  dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
 }
 
 type GemmFn = (
@@ -367,6 +376,71 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       v.set(y.subarray(offY, offY + n), py / es);
       (f32 ? ex.saxpy : ex.daxpy)(n, alpha, px, py);
       y.set(v.subarray(py / es, py / es + n), offY);
+    },
+
+    tridiagonalize(n, A, offA, lda, d, e, tau) {
+      if (n <= 0) return;
+      // The whole reduction runs on one copy of A: a call per step would copy the trailing
+      // matrix in and out n times.
+      arena.begin();
+      const pa = arena.alloc(n * n * 8);
+      const pd = arena.alloc(n * 8);
+      const pe = arena.alloc(n * 8);
+      const pt = arena.alloc(n * 8);
+      const pw = arena.alloc(ex.dsytrdWork(n));
+      if (!arena.commit()) {
+        jsKernels.tridiagonalize(n, A, offA, lda, d, e, tau);
+        return;
+      }
+      const v = arena.f64;
+      copyIn(v, pa / 8, n, A, offA, lda, n, n);
+      ex.dsytrd(n, pa, n, pd, pe, pt, pw);
+      copyOut(v, pa / 8, n, A, offA, lda, n, n);
+      d.set(v.subarray(pd / 8, pd / 8 + n));
+      e.set(v.subarray(pe / 8, pe / 8 + n - 1));
+      tau.set(v.subarray(pt / 8, pt / 8 + n - 1));
+    },
+
+    applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc) {
+      if (m <= 0 || k <= 0 || total <= shift) return;
+      // All blocks are applied to one copy of C: through gemm, every block copied C (m × total)
+      // in and out twice.
+      const ldvW = innerLd(ldv, k, total);
+      arena.begin();
+      const pv = arena.alloc(span(k, total, ldvW) * 8);
+      const pt = arena.alloc(k * 8);
+      const pc = arena.alloc(m * total * 8);
+      const pw = arena.alloc(ex.dreflectWork(m, total, k, shift));
+      if (!arena.commit()) {
+        jsKernels.applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc);
+        return;
+      }
+      const v = arena.f64;
+      copyIn(v, pv / 8, ldvW, V, offV, ldv, k, total);
+      v.set(tau.subarray(0, k), pt / 8);
+      copyIn(v, pc / 8, total, C, offC, ldc, m, total);
+      ex.dreflect(+trans, m, total, k, shift, pv, ldvW, pt, pc, total, pw);
+      copyOut(v, pc / 8, total, C, offC, ldc, m, total);
+    },
+
+    secularEigen(k, d, z, rho, lambda, U) {
+      if (k <= 0) return;
+      arena.begin();
+      const pd = arena.alloc(k * 8);
+      const pz = arena.alloc(k * 8);
+      const pl = arena.alloc(k * 8);
+      const pu = arena.alloc(k * k * 8);
+      const pw = arena.alloc(ex.dsecularWork(k));
+      if (!arena.commit()) {
+        jsKernels.secularEigen(k, d, z, rho, lambda, U);
+        return;
+      }
+      const v = arena.f64;
+      v.set(d.subarray(0, k), pd / 8);
+      v.set(z.subarray(0, k), pz / 8);
+      ex.dsecular(k, pd, pz, rho, pl, pu, pw);
+      lambda.set(v.subarray(pl / 8, pl / 8 + k));
+      U.set(v.subarray(pu / 8, pu / 8 + k * k));
     },
   };
   return kernels;

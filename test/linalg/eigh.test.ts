@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { toArrays, type Matrix } from '../../src/core/index.js';
 import { eigh, symmetricEigen } from '../../src/linalg/eigh.js';
 import { applySequence } from '../../src/linalg/kernels/householder.js';
-import { tridiagonalEigen, tridiagonalQL, tridiagonalize } from '../../src/linalg/kernels/tridiagonal.js';
+import { tridiagonalEigen, tridiagonalQL } from '../../src/linalg/kernels/tridiagonal.js';
+import { tridiagonalize } from '../../src/linalg/kernels/tridiagonalize.js';
 import { qr } from '../../src/linalg/qr.js';
 import { backendNames, useBackendFor } from '../helpers/backends.js';
 import {
@@ -169,7 +170,7 @@ describe('symmetric eigen kernels', () => {
       const S = randomSymmetric(n, n + 3);
       const A = S.data.slice();
       const d = new Float64Array(n), e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
-      tridiagonalize(n, A, d, e, tau);
+      tridiagonalize(n, A, 0, n, d, e, tau);
       const Qd = new Float64Array(n * n);
       for (let i = 0; i < n; i++) Qd[i * n + i] = 1;
       applySequence({ storage: 'rows', shift: 1, total: n, k: n - 1, side: 'left', trans: false }, A, 0, n, tau, n, Qd, 0, n);

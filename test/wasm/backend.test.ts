@@ -176,7 +176,8 @@ describe('the embedded module', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     const names = WebAssembly.Module.exports(module).map((e) => e.name).sort();
     expect(names).toEqual([
-      'daxpy', 'ddot', 'dargmin', 'dgemm', 'dgemmWork', 'drownorms', 'dsqdist', 'dsyrk', 'heapBase', 'memory',
+      'daxpy', 'ddot', 'dargmin', 'dgemm', 'dgemmWork', 'dreflect', 'dreflectWork', 'drownorms', 'dsecular',
+      'dsecularWork', 'dsqdist', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
     ].sort());
   });

@@ -1,199 +1,20 @@
 import { kernels } from '../backend.js';
+import { applyBlockLeft, applyBlockRight, emptyBlock, gatherBlock, householder, type ReflectorStorage } from './reflectors.js';
 
-// Householder reflectors H = I − τ·v·vᵀ with v[0] = 1, and their blocked ("compact WY")
-// application Q = H₀H₁⋯H_{k−1} = I − V·T·Vᵀ (Schreiber & Van Loan, 1989), so that all but a
-// thin slice of the work of QR, tridiagonalisation and bidiagonalisation back-transforms
-// runs in gemm. Unvalidated kernels on row-major (array, offset, leading dimension) data.
+// Householder QR and the blocked application of a sequence of stored reflectors, on the
+// compact WY machinery of ./reflectors.ts with the active backend's gemm. Unvalidated
+// kernels on row-major (array, offset, leading dimension) data.
+
+export { householder, type ReflectorStorage };
 
 /** Reflectors applied together; 32 keeps T tiny while the gemm calls stay long (measured best of 16–96). */
 const BLOCK = 32;
-
-/**
- * Generates a reflector H with H·x = β·e₀ for the n strided values x (LAPACK dlarfg).
- * On return x[off] = β and the remaining entries hold v[1..] (v[0] = 1 is implicit);
- * returns τ. When x[1..] is already zero, τ = 0 and H = I (x is left as is).
- *
- * @see Golub & Van Loan, Matrix Computations (4th ed.), §5.1.2
- *
- * @example
- * ```ts
- * const x = new Float64Array([3, 4]);
- * const tau = householder(2, x, 0, 1); // 1.6: H·(3, 4) = (−5, 0)
- * Array.from(x);                       // [-5, 0.5]  (β, then v[1])
- * ```
- */
-export function householder(n: number, x: Float64Array, off: number, stride: number): number {
-  if (n <= 1) return 0;
-  // Scale by the largest entry so that squaring can neither overflow nor underflow.
-  let scale = 0;
-  for (let i = 1, p = off + stride; i < n; i++, p += stride) {
-    const a = Math.abs(x[p]!);
-    if (a > scale) scale = a;
-  }
-  if (scale === 0) return 0;
-  const alpha = x[off]!;
-  scale = Math.max(scale, Math.abs(alpha));
-  let ss = 0;
-  for (let i = 1, p = off + stride; i < n; i++, p += stride) {
-    const a = x[p]! / scale;
-    ss += a * a;
-  }
-  const a0 = alpha / scale;
-  const norm = scale * Math.sqrt(a0 * a0 + ss);
-  // β takes the sign opposite to α so that α − β never cancels.
-  const beta = alpha >= 0 ? -norm : norm;
-  const tau = (beta - alpha) / beta;
-  const inv = 1 / (alpha - beta);
-  for (let i = 1, p = off + stride; i < n; i++, p += stride) x[p] = x[p]! * inv;
-  x[off] = beta;
-  return tau;
-}
-
-/** How reflectors are stored in a factored matrix: along its rows or down its columns. */
-export type ReflectorStorage = 'rows' | 'cols';
-
-/**
- * A block of `nb` reflectors, ready to apply: `vt` (nb × len) holds vᵢ in row i with
- * explicit zeros before its unit entry at column i, and `t` (nb × nb) is upper triangular
- * with H_{j0}⋯H_{j0+nb−1} = I − V·T·Vᵀ.
- */
-interface ReflectorBlock {
-  nb: number;
-  len: number;
-  vt: Float64Array;
-  t: Float64Array;
-}
-
-/**
- * Gathers reflectors j0 … j0+nb−1 of a factored matrix into a {@link ReflectorBlock}.
- * Reflector j has its unit entry at index j + shift of a vector of length `total`; its
- * other entries follow it in row j (`'rows'`, as tridiagonalisation and the right-hand
- * side of bidiagonalisation store them) or down column j (`'cols'`, as QR does). The block
- * covers indices j0 + shift … total − 1, the only ones the reflectors touch.
- */
-function gatherBlock(
-  storage: ReflectorStorage, shift: number, total: number, j0: number, nb: number,
-  A: Float64Array, offA: number, lda: number, tau: Float64Array, block: ReflectorBlock,
-): void {
-  const len = total - j0 - shift;
-  if (block.vt.length < nb * len) block.vt = new Float64Array(nb * len);
-  if (block.t.length < nb * nb) block.t = new Float64Array(nb * nb);
-  block.nb = nb;
-  block.len = len;
-  const vt = block.vt;
-  const base = j0 + shift;
-  for (let r = 0; r < nb; r++) {
-    const row = r * len;
-    vt.fill(0, row, row + r);
-    vt[row + r] = 1;
-    const j = j0 + r;
-    if (storage === 'rows') {
-      const src = offA + j * lda + base;
-      for (let c = r + 1; c < len; c++) vt[row + c] = A[src + c]!;
-    } else {
-      const src = offA + base * lda + j;
-      for (let c = r + 1; c < len; c++) vt[row + c] = A[src + c * lda]!;
-    }
-  }
-  formT(nb, len, vt, tau, j0, block.t);
-}
-
-// T for H₀⋯H_{nb−1} = I − V·T·Vᵀ (LAPACK dlarft, forward, columnwise):
-// T[0:i, i] = −τᵢ · T[0:i, 0:i] · (V[:, 0:i]ᵀ vᵢ).
-function formT(nb: number, len: number, vt: Float64Array, tau: Float64Array, j0: number, t: Float64Array): void {
-  t.fill(0, 0, nb * nb);
-  for (let i = 0; i < nb; i++) {
-    const ti = tau[j0 + i]!;
-    t[i * nb + i] = ti;
-    if (ti === 0) continue;
-    // g[p] = vₚ·vᵢ over the columns where vᵢ can be non-zero; kept in column i of T.
-    for (let p = 0; p < i; p++) {
-      let s = 0;
-      const a = p * len, b = i * len;
-      for (let c = i; c < len; c++) s += vt[a + c]! * vt[b + c]!;
-      t[p * nb + i] = s;
-    }
-    // Upper-triangular T[0:i,0:i] times that column, in place from the top row down.
-    for (let p = 0; p < i; p++) {
-      let s = 0;
-      for (let q = p; q < i; q++) s += t[p * nb + q]! * t[q * nb + i]!;
-      t[p * nb + i] = -ti * s;
-    }
-  }
-}
-
-/** An empty block to be filled by {@link gatherBlock}; reused across blocks to avoid reallocation. */
-function emptyBlock(): ReflectorBlock {
-  return { nb: 0, len: 0, vt: new Float64Array(0), t: new Float64Array(0) };
-}
 
 let work = new Float64Array(0);
 
 function workspace(size: number): Float64Array {
   if (work.length < size) work = new Float64Array(size);
   return work;
-}
-
-/**
- * C ← (I − V·op(T)·Vᵀ)·C for C (len × n): the block's product of reflectors (op = identity)
- * or its transpose (op = transpose) applied from the left.
- */
-function applyBlockLeft(block: ReflectorBlock, trans: boolean, n: number, C: Float64Array, offC: number, ldc: number): void {
-  const { nb, len, vt, t } = block;
-  if (n === 0 || len === 0) return;
-  const gemm = kernels().gemm;
-  const W = workspace(nb * n);
-  gemm(false, false, nb, n, len, 1, vt, 0, len, C, offC, ldc, 0, W, 0, n);
-  triangularTimesRows(trans, nb, n, t, W);
-  gemm(true, false, len, n, nb, -1, vt, 0, len, W, 0, n, 1, C, offC, ldc);
-}
-
-/**
- * C ← C·(I − V·op(T)·Vᵀ) for C (m × len): the block's product of reflectors (op = identity)
- * or its transpose applied from the right.
- */
-function applyBlockRight(block: ReflectorBlock, trans: boolean, m: number, C: Float64Array, offC: number, ldc: number): void {
-  const { nb, len, vt, t } = block;
-  if (m === 0 || len === 0) return;
-  const gemm = kernels().gemm;
-  const W = workspace(m * nb);
-  gemm(false, true, m, nb, len, 1, C, offC, ldc, vt, 0, len, 0, W, 0, nb);
-  rowsTimesTriangular(trans, m, nb, t, W);
-  gemm(false, false, m, len, nb, -1, W, 0, nb, vt, 0, len, 1, C, offC, ldc);
-}
-
-// W (nb × n) ← op(T)·W for upper-triangular T, in place: each output row only needs
-// rows not yet overwritten (below it for T, above it for Tᵀ).
-function triangularTimesRows(trans: boolean, nb: number, n: number, t: Float64Array, W: Float64Array): void {
-  for (let s = 0; s < nb; s++) {
-    const r = trans ? nb - 1 - s : s;
-    const out = r * n;
-    const d = t[r * nb + r]!;
-    for (let c = 0; c < n; c++) W[out + c] = W[out + c]! * d;
-    const lo = trans ? 0 : r + 1;
-    const hi = trans ? r : nb;
-    for (let l = lo; l < hi; l++) {
-      const f = trans ? t[l * nb + r]! : t[r * nb + l]!;
-      if (f === 0) continue;
-      const src = l * n;
-      for (let c = 0; c < n; c++) W[out + c] = W[out + c]! + f * W[src + c]!;
-    }
-  }
-}
-
-// W (m × nb) ← W·op(T) for upper-triangular T, in place row by row.
-function rowsTimesTriangular(trans: boolean, m: number, nb: number, t: Float64Array, W: Float64Array): void {
-  for (let i = 0; i < m; i++) {
-    const row = i * nb;
-    for (let s = 0; s < nb; s++) {
-      // (W·T)[c] = Σ_{l≤c} W[l]·T[l][c] (descending c); (W·Tᵀ)[c] = Σ_{l≥c} W[l]·T[c][l] (ascending c).
-      const c = trans ? s : nb - 1 - s;
-      let acc = 0;
-      if (trans) for (let l = c; l < nb; l++) acc += W[row + l]! * t[c * nb + l]!;
-      else for (let l = 0; l <= c; l++) acc += W[row + l]! * t[l * nb + c]!;
-      W[row + c] = acc;
-    }
-  }
 }
 
 /**
@@ -249,8 +70,9 @@ export function applySequence(
     const nb = Math.min(BLOCK, k - j0);
     gatherBlock(storage, shift, total, j0, nb, A, offA, lda, tau, block);
     const start = j0 + shift;
-    if (side === 'left') applyBlockLeft(block, trans, n, C, offC + start * ldc, ldc);
-    else applyBlockRight(block, trans, n, C, offC + start, ldc);
+    const gemm = kernels().gemm;
+    if (side === 'left') applyBlockLeft(gemm, block, trans, n, C, offC + start * ldc, ldc);
+    else applyBlockRight(gemm, block, trans, n, C, offC + start, ldc);
   }
 }
 
@@ -275,7 +97,7 @@ export function qrFactor(m: number, n: number, A: Float64Array, offA: number, ld
     panelQR(m, j0, nb, j0 + nb, A, offA, lda, tau);
     if (j0 + nb < n) {
       gatherBlock('cols', 0, m, j0, nb, A, offA, lda, tau, block);
-      applyBlockLeft(block, true, n - j0 - nb, A, offA + j0 * lda + j0 + nb, lda);
+      applyBlockLeft(kernels().gemm, block, true, n - j0 - nb, A, offA + j0 * lda + j0 + nb, lda);
     }
   }
 }
@@ -337,6 +159,6 @@ export function qrFormQ(m: number, cols: number, k: number, A: Float64Array, off
     const nb = Math.min(BLOCK, k - j0);
     gatherBlock('cols', 0, m, j0, nb, A, offA, lda, tau, block);
     // Columns before j0 are still unit vectors with their 1 above row j0: untouched.
-    applyBlockLeft(block, false, cols - j0, Q, j0 * cols + j0, cols);
+    applyBlockLeft(kernels().gemm, block, false, cols - j0, Q, j0 * cols + j0, cols);
   }
 }

@@ -2,7 +2,10 @@ import type { Kernels } from '../backend.js';
 import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { gemm } from './gemm.js';
+import { applyReflectorsRight } from './reflectors.js';
+import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
+import { tridiagonalize } from './tridiagonalize.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -14,4 +17,7 @@ export const jsKernels: Kernels = {
   argminRows,
   dot,
   axpy,
+  tridiagonalize,
+  applyReflectorsRight,
+  secularEigen,
 };

@@ -226,10 +226,11 @@ function scale(m: i32, n: i32, beta: f64, c: usize, ldc: i32): void {
 }
 
 /**
- * The blocked driver behind dgemm, dsyrk and dsqdist. With `lower`, tiles lying wholly
- * above the diagonal are skipped (syrk computes one triangle and mirrors it).
+ * The blocked driver behind dgemm, dsyrk, dsqdist and the block reflectors of
+ * symmetric.ts. With `lower`, tiles lying wholly above the diagonal are skipped (syrk
+ * computes one triangle and mirrors it). `work` must hold {@link dgemmWork} bytes.
  */
-function gemmCore(
+export function gemmCore(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f64,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, work: usize, lower: bool,
 ): void {

@@ -3,6 +3,7 @@
 // heapBase() and passes byte addresses, so the runtime is the allocation-free stub.
 
 export { dgemm, dgemmWork, dsyrk, dsqdist, drownorms, dargmin, ddot, daxpy } from './f64';
+export { dsytrd, dsytrdWork, dreflect, dreflectWork, dsecular, dsecularWork } from './symmetric';
 export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
