@@ -32,11 +32,12 @@ export interface Kernels {
   /**
    * Squared Euclidean distances, C[i][j] ← max(0, ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢ·bⱼ), for the rows of
    * A (m × d) and B (n × d). `normsA` (length m) and `normsB` (length n) hold the squared
-   * row norms, computed by the caller (so repeated calls, as in k-means, reuse them).
+   * row norms when the caller has them (k-means computes ‖x‖² once per fit); `null` lets
+   * the kernel compute them itself, from the copy it already made (one pass over A fewer).
    */
   sqDistances<F extends FloatArray>(
-    m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F,
-    B: F, offB: number, ldb: number, normsB: F, C: F, offC: number, ldc: number,
+    m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F | null,
+    B: F, offB: number, ldb: number, normsB: F | null, C: F, offC: number, ldc: number,
   ): void;
   /** Squared norm of each of the m rows of A (m × d) into `out`. */
   rowSqNorms<F extends FloatArray>(m: number, d: number, A: F, offA: number, lda: number, out: F): void;

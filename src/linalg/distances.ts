@@ -43,16 +43,8 @@ export function sqDistances(A: MatrixInput, B?: MatrixInput): Matrix {
   if (a.cols !== b.cols) {
     fail('SHAPE_MISMATCH', `B: rows have ${b.cols} features, expected ${a.cols} (the width of A)`);
   }
-  const k = kernels();
-  const normsA = allocate(dtype, a.rows);
-  k.rowSqNorms(a.rows, a.cols, a.data, 0, a.cols, normsA);
-  let normsB = normsA;
-  if (!self) {
-    normsB = allocate(dtype, b.rows);
-    k.rowSqNorms(b.rows, b.cols, b.data, 0, b.cols, normsB);
-  }
   const C = allocate(dtype, a.rows * b.rows);
-  k.sqDistances(a.rows, b.rows, a.cols, a.data, 0, a.cols, normsA, b.data, 0, b.cols, normsB, C, 0, b.rows);
+  kernels().sqDistances(a.rows, b.rows, a.cols, a.data, 0, a.cols, null, b.data, 0, b.cols, null, C, 0, b.rows);
   // Cancellation leaves tiny non-zero self-distances; a point is at distance 0 from itself.
   if (self) for (let i = 0; i < a.rows; i++) C[i * a.rows + i] = 0;
   return { rows: a.rows, cols: b.rows, data: C };

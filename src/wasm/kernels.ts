@@ -288,8 +288,11 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const v = view(f32);
       copyIn(v, pa / es, ldaW, A, offA, lda, m, d);
       copyIn(v, pb / es, ldbW, B, offB, ldb, n, d);
-      v.set(normsA.subarray(0, m), pna / es);
-      v.set(normsB.subarray(0, n), pnb / es);
+      // Norms the caller did not supply are computed here, from the copy just made.
+      if (normsA === null) (f32 ? ex.srownorms : ex.drownorms)(m, d, pa, ldaW, pna);
+      else v.set(normsA.subarray(0, m), pna / es);
+      if (normsB === null) (f32 ? ex.srownorms : ex.drownorms)(n, d, pb, ldbW, pnb);
+      else v.set(normsB.subarray(0, n), pnb / es);
       (f32 ? ex.ssqdist : ex.dsqdist)(m, n, d, pa, ldaW, pna, pb, ldbW, pnb, pc, n, pw);
       copyOut(v, pc / es, n, C, offC, ldc, m, n);
     },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { LatentSpaceError, asMatrix, toArrays, type Matrix } from '../../src/core/index.js';
-import { argminRows, axpy, dot, gram, matmul, rowSqNorms, sqDistances } from '../../src/linalg/index.js';
+import { argminRows, axpy, dot, gram, kernels, matmul, rowSqNorms, sqDistances } from '../../src/linalg/index.js';
 import { backendNames, boundarySizes, fill, useBackendFor } from '../helpers/backends.js';
 
 function random(rows: number, cols: number, seed: number, f32 = false): Matrix {
@@ -87,6 +87,18 @@ describe.each(backendNames)('products on the %s backend', (name) => {
     // Far from the origin, cancellation in ‖a‖² + ‖b‖² − 2ab would go negative without the clamp.
     const far = asMatrix([[1e8, 1e8 + 1e-8], [1e8, 1e8]]);
     for (const v of sqDistances(far, asMatrix([[1e8, 1e8]])).data) expect(v).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the sqDistances kernel gives the same answer with norms supplied or computed by itself', () => {
+    const A = random(70, 33, 5), B = random(40, 33, 6);
+    const supplied = new Float64Array(70 * 40), computed = new Float64Array(70 * 40);
+    const na = new Float64Array(70), nb = new Float64Array(40);
+    const k = kernels();
+    k.rowSqNorms(70, 33, A.data, 0, 33, na);
+    k.rowSqNorms(40, 33, B.data, 0, 33, nb);
+    k.sqDistances(70, 40, 33, A.data, 0, 33, na, B.data, 0, 33, nb, supplied, 0, 40);
+    k.sqDistances(70, 40, 33, A.data, 0, 33, null, B.data, 0, 33, null, computed, 0, 40);
+    expect(Array.from(computed)).toEqual(Array.from(supplied));
   });
 
   it('argminRows picks the first minimum of every row', () => {

@@ -10,20 +10,28 @@ export function rowSqNorms<F extends FloatArray>(m: number, d: number, A: F, off
   }
 }
 
+function norms(m: number, d: number, A: FloatArray, offA: number, lda: number): Float64Array {
+  const out = new Float64Array(m);
+  rowSqNorms(m, d, A, offA, lda, out);
+  return out;
+}
+
 /**
  * C[i][j] ← max(0, ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢ·bⱼ). The cross term is one GEMM (−2·A·Bᵀ), the
  * dominant cost; the clamp removes the small negative values cancellation can leave.
  */
 export function sqDistances<F extends FloatArray>(
-  m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F,
-  B: F, offB: number, ldb: number, normsB: F, C: F, offC: number, ldc: number,
+  m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F | null,
+  B: F, offB: number, ldb: number, normsB: F | null, C: F, offC: number, ldc: number,
 ): void {
+  const na = normsA ?? norms(m, d, A, offA, lda);
+  const nb = normsB ?? norms(n, d, B, offB, ldb);
   gemm(false, true, m, n, d, -2, A, offA, lda, B, offB, ldb, 0, C, offC, ldc);
   for (let i = 0; i < m; i++) {
     const row = offC + i * ldc;
-    const ni = normsA[i]!;
+    const ni = na[i]!;
     for (let j = 0; j < n; j++) {
-      const v = C[row + j]! + ni + normsB[j]!;
+      const v = C[row + j]! + ni + nb[j]!;
       C[row + j] = v > 0 ? v : 0;
     }
   }
