@@ -11,3 +11,5 @@ export * as linalg from './linalg/index.js';
 export * as wasm from './wasm/index.js';
 export * as image from './image/index.js';
 export * as pca from './pca/index.js';
+export * as kmeans from './kmeans/index.js';
+export * as metrics from './metrics/index.js';

@@ -1,10 +1,10 @@
-// The capability modules (pca, …) run on small deterministic data, once per backend, in
+// The capability modules (pca, kmeans, metrics) run on small deterministic data, once per backend, in
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { pattern } from './suite.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca'];
+export const moduleNames = ['pca', 'kmeans', 'metrics'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -27,6 +27,34 @@ const cases = {
     out['partialFit explainedVariance'] = Array.from(incremental.explainedVariance);
     out['score'] = [pca.score(pca.fit(X, { nComponents: 3 }), X)];
     return out;
+  },
+  kmeans: (kmeans) => {
+    const X = flatData(pattern(120, 20, 201));
+    const out = {};
+    for (const algorithm of ['lloyd', 'elkan', 'hamerly']) {
+      const m = kmeans.fit(X, { k: 5, seed: 3, algorithm });
+      out[`${algorithm} labels`] = Array.from(m.labels);
+      out[`${algorithm} centroids`] = Array.from(m.centroids.data);
+      out[`${algorithm} inertia, nIter`] = [m.inertia, m.nIter];
+    }
+    const mb = kmeans.miniBatch(X, { k: 5, batchSize: 32, seed: 3 });
+    out['miniBatch centroids'] = Array.from(mb.centroids.data);
+    out['transform'] = Array.from(kmeans.transform(mb, X).data.subarray(0, 20));
+    return out;
+  },
+  metrics: (metrics) => {
+    // √ perturbations leave no two distances equal: tied distances could rank differently
+    // after each backend's rounding, which trustworthiness would see.
+    const X = flatData(pattern(60, 6, 301).map((row, i) => row.map((v, j) => v + 1e-3 * Math.sqrt(i * 6 + j + 2))));
+    const E = flatData(pattern(60, 2, 302).map((row, i) => row.map((v, j) => v + 1e-3 * Math.sqrt(i * 2 + j + 3))));
+    const labels = Array.from({ length: 60 }, (_, i) => (i * 7) % 4);
+    const other = Array.from({ length: 60 }, (_, i) => (i * 5) % 3);
+    return {
+      silhouette: Array.from(metrics.silhouetteSamples(X, labels)),
+      scores: [metrics.adjustedRandIndex(labels, other), metrics.normalizedMutualInfo(labels, other),
+        metrics.homogeneityCompletenessVMeasure(labels, other).vMeasure, metrics.daviesBouldin(X, labels),
+        metrics.calinskiHarabasz(X, labels), metrics.trustworthiness(X, E, { k: 5 })],
+    };
   },
 };
 

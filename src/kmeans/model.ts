@@ -1,0 +1,217 @@
+import { describe, fail } from '../core/errors.js';
+import { checkKind, fromJSON } from '../core/json.js';
+import { asMatrix, asVector, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { checkOptions } from '../core/options.js';
+import { allocate, widen } from '../linalg/dtype.js';
+import { exactInertia } from './centres.js';
+import type { Algorithm } from './solvers.js';
+import { columnMeans, forEachBlock, nearest, streamSource, type RowSource } from './source.js';
+
+/**
+ * A fitted k-means model: a plain, immutable, structured-clone-able object. Arrays are
+ * float32 when the model was fitted on float32 data, float64 otherwise.
+ *
+ * @example
+ * ```ts
+ * const model: KMeansModel = kmeans.fit([[0], [1], [10], [11]], { k: 2, seed: 1 });
+ * [model.kind, model.centroids.rows, model.inertia]; // ['kmeans', 2, 1]
+ * ```
+ */
+export interface KMeansModel {
+  readonly kind: 'kmeans';
+  /** The centres, (k × nFeatures). */
+  readonly centroids: Matrix;
+  /**
+   * Cluster of every training row, (nSamples): for `fit`, the nearest centroid of the
+   * final centroids; for `miniBatch`, of every row of X; for `partialFit`, of the last batch.
+   */
+  readonly labels: Int32Array;
+  /** Σ w‖x − c‖² of those rows to their centroids (exact differences, not the GEMM form). */
+  readonly inertia: number;
+  /** Iterations of the run kept (mini-batch: steps taken in total). */
+  readonly nIter: number;
+  /** Whether the run met its convergence test; false when stopped early or out of iterations. */
+  readonly converged: boolean;
+  /** The algorithm that ran (`'auto'` resolved). */
+  readonly algorithm: Algorithm | 'minibatch';
+  /**
+   * Weight absorbed by each centroid, (k): for `fit`, the total sample weight of its
+   * cluster; for mini-batch, the weight of every batch row it has been moved by (its
+   * learning rate is 1 / count).
+   */
+  readonly counts: Float64Array;
+}
+
+/**
+ * Freezes a model object (its typed arrays stay as they are).
+ *
+ * @example
+ * ```ts
+ * Object.isFrozen(freezeModel(model)); // true
+ * ```
+ */
+export function freezeModel(model: KMeansModel): KMeansModel {
+  Object.freeze(model.centroids);
+  return Object.freeze(model);
+}
+
+/**
+ * Reloads a model saved with `toJSON` (from `latentspace/core`, re-exported here) and checks
+ * that it is a k-means model with consistent shapes; typed arrays come back bit for bit.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ *
+ * @example
+ * ```ts
+ * const model = kmeans.fit([[0], [1], [10], [11]], { k: 2 });
+ * kmeans.load(kmeans.toJSON(model)).centroids.data[0] === model.centroids.data[0]; // true
+ * ```
+ */
+export function load(json: string | object): KMeansModel {
+  const value = checkKind<KMeansModel>(typeof json === 'string' ? fromJSON(json) : json, 'kmeans');
+  const bad = (field: string, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe((value as unknown as Record<string, unknown>)[field])}, expected ${expected}`);
+  if (!isMatrix(value.centroids) || value.centroids.rows < 1 || value.centroids.cols < 1) bad('centroids', 'a non-empty Matrix');
+  const k = value.centroids.rows;
+  if (!(value.labels instanceof Int32Array)) bad('labels', 'an Int32Array');
+  if (!(value.counts instanceof Float64Array) || value.counts.length !== k) bad('counts', `a Float64Array of length ${k}`);
+  if (typeof value.inertia !== 'number' || !(value.inertia >= 0)) bad('inertia', 'a non-negative number');
+  if (!Number.isInteger(value.nIter) || value.nIter < 0) bad('nIter', 'a non-negative integer');
+  if (typeof value.converged !== 'boolean') bad('converged', 'a boolean');
+  if (!['lloyd', 'elkan', 'hamerly', 'minibatch'].includes(value.algorithm)) bad('algorithm', "'lloyd', 'elkan', 'hamerly' or 'minibatch'");
+  return freezeModel(value);
+}
+
+/** New data against a model: rows shifted by the centroids' mean (for accurate distances), centroids alike. */
+interface Against {
+  readonly x: Matrix;
+  readonly source: RowSource;
+  /** The centroids in float64, (k × d). */
+  readonly centres: Float64Array;
+}
+
+/** Validates X against the model and readies both for the distance kernels. */
+function against(model: KMeansModel, X: MatrixInput, name: string): Against {
+  const C = model.centroids;
+  const x0 = asMatrix(X, name);
+  if (x0.cols !== C.cols) fail('SHAPE_MISMATCH', `${name}: rows have ${x0.cols} features, expected ${C.cols} (the model's)`);
+  const f32 = x0.data instanceof Float32Array && C.data instanceof Float32Array;
+  const x = f32 ? x0 : widen(x0);
+  const shift = columnMeans(C, undefined, C.rows);
+  return { x, source: streamSource(x, shift, f32 ? 'float32' : 'float64'), centres: Float64Array.from(C.data) };
+}
+
+/**
+ * The nearest centroid of every row of X (the first on ties), by the kernels' squared
+ * distances and row-wise argmin.
+ *
+ * @param X - (nSamples, nFeatures)
+ * @returns (nSamples) cluster indices
+ *
+ * @example
+ * ```ts
+ * const model = kmeans.fit([[0], [1], [10], [11]], { k: 2, seed: 1 });
+ * kmeans.predict(model, [[0.2], [10.4]]); // Int32Array [a, b] with a = model.labels[0], b = model.labels[2]
+ * ```
+ */
+export function predict(model: KMeansModel, X: MatrixInput): Int32Array {
+  const { source, centres } = against(model, X, 'X');
+  const labels = new Int32Array(source.n);
+  nearest(source, centres, labels);
+  return labels;
+}
+
+/**
+ * Euclidean distance of every row of X to every centroid (not squared, as scikit-learn's
+ * `transform`): the rows in "cluster-distance space".
+ *
+ * @param X - (nSamples, nFeatures)
+ * @returns (nSamples × k), float32 when X and the model are float32
+ *
+ * @example
+ * ```ts
+ * const model = kmeans.fit([[0], [2]], { k: 1 });
+ * Array.from(kmeans.transform(model, [[1], [4]]).data); // [0, 3]
+ * ```
+ */
+export function transform(model: KMeansModel, X: MatrixInput): Matrix {
+  const { source, centres } = against(model, X, 'X');
+  const k = model.centroids.rows;
+  const out = allocate(source.dtype, source.n * k);
+  forEachBlock(source, source.centres(centres, k), 0, source.n, undefined, (start, m, D) => {
+    for (let p = 0; p < m * k; p++) out[start * k + p] = Math.sqrt(D[p]!);
+  });
+  return { rows: source.n, cols: k, data: out };
+}
+
+/**
+ * Options of {@link score}.
+ *
+ * @example
+ * ```ts
+ * kmeans.score(model, X, { sampleWeight: weights });
+ * ```
+ */
+export interface ScoreOptions {
+  /**
+   * A non-negative weight per row of X.
+   * @defaultValue every row weighs 1
+   */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * The negative inertia of X under the model, −Σ w‖x − c_nearest‖² (higher is better, as
+ * scikit-learn's `score`). On the training data it equals `-model.inertia` for `fit` models.
+ *
+ * @param X - (nSamples, nFeatures)
+ *
+ * @example
+ * ```ts
+ * const model = kmeans.fit([[0], [2]], { k: 1 });
+ * kmeans.score(model, [[0], [2]]); // -2
+ * ```
+ */
+export function score(model: KMeansModel, X: MatrixInput, options?: ScoreOptions): number {
+  const opts = checkOptions(options);
+  const a = against(model, X, 'X');
+  const w = sampleWeights(opts.sampleWeight, a.source.n);
+  const labels = new Int32Array(a.source.n);
+  nearest(a.source, a.centres, labels);
+  return -exactInertia(a.x.data, a.source.n, a.x.cols, model.centroids.data, labels, w);
+}
+
+/**
+ * Checks a `sampleWeight` option: n finite, non-negative numbers with a positive sum.
+ * Returns undefined when omitted (every row weighs 1), which keeps the fast unweighted paths.
+ *
+ * @example
+ * ```ts
+ * sampleWeights([1, 2], 2); // Float64Array [1, 2]; sampleWeights(undefined, 2) is undefined
+ * ```
+ */
+export function sampleWeights(sampleWeight: ArrayLike<number> | undefined, n: number): Float64Array | undefined {
+  if (sampleWeight === undefined) return undefined;
+  const w = Float64Array.from(asVector(sampleWeight, 'sampleWeight'));
+  if (w.length !== n) fail('SHAPE_MISMATCH', `sampleWeight: received ${w.length} weights, expected ${n} (one per row of X)`);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (w[i]! < 0) fail('INVALID_OPTION', `sampleWeight: entry ${i} is ${w[i]}, expected a non-negative weight`);
+    total += w[i]!;
+  }
+  if (!(total > 0)) fail('INVALID_OPTION', 'sampleWeight: every weight is 0, expected a positive total');
+  return w;
+}
+
+/**
+ * Float64 centres (k × d) as a Matrix of the data's element type (a copy).
+ *
+ * @example
+ * ```ts
+ * outputCentres(new Float64Array([1, 2]), 1, 2, new Float32Array(0)).data; // Float32Array [1, 2]
+ * ```
+ */
+export function outputCentres(centres: Float64Array, k: number, d: number, like: FloatArray): Matrix {
+  const data = allocate(like instanceof Float32Array ? 'float32' : 'float64', k * d);
+  data.set(centres.subarray(0, k * d));
+  return { rows: k, cols: d, data };
+}

@@ -1,0 +1,425 @@
+import type { FloatArray } from '../core/matrix.js';
+import { kernels } from '../linalg/backend.js';
+import { allocate } from '../linalg/dtype.js';
+import { Assignment, sqDistance } from './centres.js';
+import { blockRows, forEachBlock, shiftedCentres, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
+
+/**
+ * The algorithms that can run an iteration.
+ *
+ * @example
+ * ```ts
+ * const model = kmeans.fit(X, { k: 3 });
+ * const ran: Algorithm = model.algorithm === 'minibatch' ? 'lloyd' : model.algorithm;
+ * ```
+ */
+export type Algorithm = 'lloyd' | 'elkan' | 'hamerly';
+
+/**
+ * What every solver shares: the data, the weights and the labels with their per-cluster sums.
+ *
+ * @example
+ * ```ts
+ * const ctx: SolverContext = { src, w: undefined, k, assignment: new Assignment(src, undefined, k, blockRows(src.d, k)) };
+ * ```
+ */
+export interface SolverContext {
+  readonly src: PreparedSource;
+  readonly w: Float64Array | undefined;
+  readonly k: number;
+  readonly assignment: Assignment;
+}
+
+/**
+ * The assignment half of an iteration. Solvers differ only in how they find each row's
+ * nearest centre: Lloyd measures every distance with the kernels; Elkan and Hamerly keep
+ * triangle-inequality bounds and measure only the distances the bounds cannot rule out.
+ *
+ * @example
+ * ```ts
+ * const solver = createSolver('elkan', ctx);
+ * solver.assign(centres); // labels in ctx.assignment
+ * ```
+ */
+export interface Solver {
+  /** Labels every row with its nearest centre of `centres` (k × d), committing them to the assignment. */
+  assign(centres: Float64Array): void;
+  /** Squared distance of every row to its assigned centre of `centres` (for re-seeding empty clusters). */
+  distances(centres: Float64Array): Float64Array;
+  /** The centres moved by `shifts` (Euclidean, per centre): loosen the bounds. */
+  shifted(shifts: Float64Array): void;
+}
+
+/**
+ * Creates the solver of that name.
+ *
+ * @example
+ * ```ts
+ * createSolver('hamerly', ctx).assign(centres);
+ * ```
+ */
+export function createSolver(algorithm: Algorithm, ctx: SolverContext): Solver {
+  switch (algorithm) {
+    case 'lloyd': return lloyd(ctx);
+    case 'elkan': return elkan(ctx);
+    case 'hamerly': return hamerly(ctx);
+  }
+}
+
+function centresFor(ctx: SolverContext, centres: Float64Array): KernelCentres {
+  return ctx.src.centres(centres, ctx.k);
+}
+
+// Screening float64 data with float32 distances pays on the WebAssembly backend (twice
+// the SIMD lanes, half the bytes) once rows are long enough for the GEMM to dominate; it
+// is abandoned for a run if more than this fraction of rows needs a float64 recheck.
+const SCREEN_MIN_FEATURES = 16;
+const SCREEN_MAX_RECHECK = 0.25;
+
+/**
+ * Whether a Lloyd fit of float64 data with d features and k clusters screens its distances
+ * in float32 (so its data should come with a float32 mirror): on the WebAssembly backend,
+ * with rows long enough.
+ *
+ * @example
+ * ```ts
+ * screens('lloyd', { cols: 784, data: new Float64Array(784) }, 10); // true on the WebAssembly backend
+ * ```
+ */
+export function screens(algorithm: Algorithm, X: { cols: number; data: FloatArray }, k: number): boolean {
+  return algorithm === 'lloyd' && X.data instanceof Float64Array && X.cols >= SCREEN_MIN_FEATURES && k > 1 && kernels().name === 'wasm';
+}
+
+/**
+ * A bound on |D̂ − D| for a squared distance computed in float32 as ‖x‖² + ‖c‖² − 2x·c
+ * from float64 x and c (rounded to float32 first): every dot product of length d, in any
+ * summation order, errs by at most γ_d Σ|xᵢcᵢ| (Higham, Accuracy and Stability of
+ * Numerical Algorithms, §3.1); rounding the inputs, the norms and the two final additions
+ * add a few units of roundoff, and Σ|xᵢcᵢ| ≤ ‖x‖‖c‖. So |D̂ − D| ≤ γ_{d+5}(‖x‖ + ‖c‖)²,
+ * doubled here for margin.
+ *
+ * @example
+ * ```ts
+ * float32DistanceError(784, 10, 7); // ≈ 0.027
+ * ```
+ */
+export function float32DistanceError(d: number, normX: number, normC: number): number {
+  const t = normX + normC;
+  return float32ErrorFactor(d) * t * t;
+}
+
+/** 2γ_{d+5} for float32 (unit roundoff 2⁻²⁴): the factor of {@link float32DistanceError}. */
+function float32ErrorFactor(d: number): number {
+  const nu = (d + 5) * 2 ** -24;
+  return (2 * nu) / (1 - nu);
+}
+
+/** Index of the smallest of D[off … off + k) (the first on ties); `two` receives the smallest and second smallest values. */
+function twoSmallest(D: ArrayLike<number>, off: number, k: number, two: Float64Array): number {
+  let best = 0, b1 = Infinity, b2 = Infinity;
+  for (let j = 0; j < k; j++) {
+    const v = D[off + j]!;
+    if (v < b1) {
+      b2 = b1;
+      b1 = v;
+      best = j;
+    } else if (v < b2) {
+      b2 = v;
+    }
+  }
+  two[0] = b1;
+  two[1] = b2;
+  return best;
+}
+
+/** Largest ‖c − shift‖ among the k centres (k × d). */
+function largestNorm(centres: Float64Array, k: number, shift: Float64Array): number {
+  const d = shift.length;
+  let max = 0;
+  for (let c = 0; c < k; c++) max = Math.max(max, sqDistance(centres, c * d, shift, 0, d));
+  return Math.sqrt(max);
+}
+
+/**
+ * Lloyd's iteration: a block of rows at a time, squared distances to all centres by the
+ * kernel (one GEMM), nearest centre by the kernel's argmin, then the labels are committed
+ * while the block is still in cache.
+ *
+ * On the WebAssembly backend, float64 data is first screened in float32: a row whose two
+ * nearest float32 distances differ by more than twice the rounding bound
+ * ({@link float32DistanceError}) has the same nearest centre in exact arithmetic, hence in
+ * float64; the other rows (typically well under 1 %) are measured again in float64. The
+ * labels are those of the float64 computation, at nearly float32 speed.
+ */
+function lloyd(ctx: SolverContext): Solver {
+  const { src, k, assignment } = ctx;
+  const { n, d } = src;
+  const rows = blockRows(d, k);
+  const fresh = new Int32Array(rows);
+  const queue = new Int32Array(rows);
+  const rechecked = new Int32Array(rows);
+  const first = new Float32Array(rows), second = new Float32Array(rows);
+  let screen = src.mirror !== undefined;
+  // ‖x − m‖ per row, for the screening bound.
+  let roots: Float64Array | undefined;
+
+  function exactPass(kc: KernelCentres): void {
+    const kern = kernels();
+    forEachBlock(src, kc, 0, n, undefined, (start, m, D) => {
+      kern.argminRows(m, k, D, 0, k, fresh, null);
+      assignment.commit(start, m, fresh);
+    });
+  }
+
+  /**
+   * The screened pass: float32 distances by the kernel, the nearest and second-nearest by
+   * two calls of the kernel's argmin (the nearest masked with +∞ for the second), then the
+   * rows whose margin is within the rounding bound measured again in float64. Returns the
+   * number of rows rechecked.
+   */
+  function screenedPass(mirror: RowSource<Float32Array>, centres: Float64Array, kc: KernelCentres): number {
+    const kern = kernels();
+    const cmax = largestNorm(centres, k, src.shift);
+    // The two nearest must differ by more than both their errors: 2 · factor · (‖x‖ + cmax)².
+    const factor = 2 * float32ErrorFactor(d);
+    roots ??= Float64Array.from(src.norms, Math.sqrt);
+    const root = roots;
+    let total = 0;
+    forEachBlock(mirror, mirror.centres(centres, k), 0, n, undefined, (start, m, D) => {
+      kern.argminRows(m, k, D, 0, k, fresh, first);
+      for (let r = 0; r < m; r++) D[r * k + fresh[r]!] = Infinity;
+      kern.argminRows(m, k, D, 0, k, rechecked, second);
+      let q = 0;
+      for (let r = 0; r < m; r++) {
+        const t = root[start + r]! + cmax;
+        if (!(second[r]! - first[r]! > factor * t * t)) queue[q++] = start + r;
+      }
+      forEachBlock(src, kc, 0, q, queue, (qs, qm, D64) => {
+        kern.argminRows(qm, k, D64, 0, k, rechecked, null);
+        for (let t = 0; t < qm; t++) fresh[queue[qs + t]! - start] = rechecked[t]!;
+      });
+      total += q;
+      assignment.commit(start, m, fresh);
+    });
+    return total;
+  }
+
+  return {
+    assign(centres) {
+      const kc = centresFor(ctx, centres);
+      assignment.begin();
+      if (screen && src.mirror !== undefined && kernels().name === 'wasm') {
+        if (screenedPass(src.mirror, centres, kc) > SCREEN_MAX_RECHECK * n) screen = false;
+      } else {
+        exactPass(kc);
+      }
+      assignment.end();
+    },
+    distances: (centres) => assignedDistances(ctx, centres),
+    shifted() {},
+  };
+}
+
+/** Exact squared distance of every row to its assigned centre. */
+function assignedDistances(ctx: SolverContext, centres: Float64Array): Float64Array {
+  const { src, assignment } = ctx;
+  const out = new Float64Array(src.n);
+  for (let i = 0; i < src.n; i++) out[i] = sqDistance(src.x, i * src.d, centres, assignment.labels[i]! * src.d, src.d);
+  return out;
+}
+
+/**
+ * Half the distance between every pair of centres (k × k, by the kernel) and, per centre,
+ * half the distance to its nearest other centre: a row closer to its centre than that
+ * cannot be closer to any other (Elkan's lemma 1).
+ */
+function halfDistances(ctx: SolverContext, centres: Float64Array, half: Float64Array, nearestHalf: Float64Array): void {
+  const { k } = ctx;
+  const { d, dtype, shift } = ctx.src;
+  const kc = shiftedCentres(centres, k, shift, dtype, false);
+  const D = allocate(dtype, k * k);
+  kernels().sqDistances(k, k, d, kc.x, 0, d, kc.norms, kc.x, 0, d, kc.norms, D, 0, k);
+  nearestHalf.fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const h = a === b ? 0 : Math.sqrt(D[a * k + b]!) / 2;
+      half[a * k + b] = h;
+      if (a !== b && h < nearestHalf[a]!) nearestHalf[a] = h;
+    }
+  }
+}
+
+/** Labels a block of rows start … start + m − 1 into `out` (out[r] for row start + r). */
+type BlockLabeller = (centres: Float64Array, kc: KernelCentres, start: number, m: number, out: Int32Array) => void;
+
+/**
+ * The assignment pass shared by Elkan and Hamerly: the first pass measures every distance
+ * with the kernels (`first`, which sets the bounds); later passes refresh the half
+ * distances between centres and apply the bounds (`later`). Each block's labels are
+ * committed while the block is still in cache.
+ */
+function boundedAssign(ctx: SolverContext, half: Float64Array, nearestHalf: Float64Array, first: BlockLabeller, later: BlockLabeller): (centres: Float64Array) => void {
+  const { src, assignment } = ctx;
+  const fresh = new Int32Array(blockRows(src.d, ctx.k));
+  let started = false;
+  return (centres) => {
+    const kc = centresFor(ctx, centres);
+    if (started) halfDistances(ctx, centres, half, nearestHalf);
+    const label = started ? later : first;
+    assignment.begin();
+    for (let start = 0; start < src.n; start += fresh.length) {
+      const m = Math.min(fresh.length, src.n - start);
+      label(centres, kc, start, m, fresh);
+      assignment.commit(start, m, fresh);
+    }
+    assignment.end();
+    started = true;
+  };
+}
+
+/**
+ * Elkan's algorithm: an upper bound on each row's distance to its centre and a lower bound
+ * on its distance to every centre (n × k), loosened by how far the centres move. Distances
+ * the bounds cannot rule out are measured exactly, one row and centre at a time.
+ *
+ * @see Elkan (2003), "Using the triangle inequality to accelerate k-means", ICML
+ */
+function elkan(ctx: SolverContext): Solver {
+  const { src, k, assignment } = ctx;
+  const { n, d, x } = src;
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const half = new Float64Array(k * k);
+  const nearestHalf = new Float64Array(k);
+
+  /** The first pass: every distance, measured by the kernel, sets the bounds. */
+  const initialise: BlockLabeller = (_centres, kc, start, m, out) => {
+    forEachBlock(src, kc, start, start + m, undefined, (s0, mb, D) => {
+      for (let r = 0; r < mb; r++) {
+        const i = s0 + r;
+        let best = 0;
+        for (let j = 0; j < k; j++) {
+          lower[i * k + j] = Math.sqrt(D[r * k + j]!);
+          if (D[r * k + j]! < D[r * k + best]!) best = j;
+        }
+        out[i - start] = best;
+        upper[i] = lower[i * k + best]!;
+      }
+    });
+  };
+
+  function refine(centres: Float64Array, i: number): number {
+    let a = assignment.labels[i]!;
+    let u = upper[i]!;
+    if (u <= nearestHalf[a]!) return a;
+    let tight = false;
+    const xo = i * d, lo = i * k;
+    for (let j = 0; j < k; j++) {
+      if (j === a || u <= lower[lo + j]! || u <= half[a * k + j]!) continue;
+      if (!tight) {
+        u = Math.sqrt(sqDistance(x, xo, centres, a * d, d));
+        lower[lo + a] = u;
+        tight = true;
+        if (u <= lower[lo + j]! || u <= half[a * k + j]!) continue;
+      }
+      const dj = Math.sqrt(sqDistance(x, xo, centres, j * d, d));
+      lower[lo + j] = dj;
+      // Ties go to the lower index, as the kernel's argmin does in Lloyd's iteration.
+      if (dj < u || (dj === u && j < a)) {
+        a = j;
+        u = dj;
+      }
+    }
+    upper[i] = u;
+    return a;
+  }
+
+  return {
+    assign: boundedAssign(ctx, half, nearestHalf, initialise, (centres, _kc, start, m, out) => {
+      for (let r = 0; r < m; r++) out[r] = refine(centres, start + r);
+    }),
+    distances: (centres) => assignedDistances(ctx, centres),
+    shifted(shifts) {
+      const { labels } = assignment;
+      for (let i = 0; i < n; i++) {
+        upper[i] = upper[i]! + shifts[labels[i]!]!;
+        for (let j = 0, p = i * k; j < k; j++, p++) lower[p] = Math.max(0, lower[p]! - shifts[j]!);
+      }
+    },
+  };
+}
+
+/**
+ * Hamerly's algorithm: one upper bound (to the row's centre) and one lower bound (to the
+ * second-nearest centre) per row. Rows whose bounds fail even after tightening the upper
+ * one are gathered, and their distances to all centres measured by the kernel at once.
+ *
+ * @see Hamerly (2010), "Making k-means even faster", SIAM International Conference on Data Mining
+ */
+function hamerly(ctx: SolverContext): Solver {
+  const { src, k, assignment } = ctx;
+  const { n, d, x } = src;
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const half = new Float64Array(k * k);
+  const nearestHalf = new Float64Array(k);
+  const queue = new Int32Array(blockRows(d, k));
+  const two = new Float64Array(2);
+
+  /**
+   * Settles rows from their squared distances to every centre (a block from forEachBlock
+   * over rows, or over `index`): nearest centre into out, both bounds exact.
+   */
+  const settle = (out: Int32Array, start: number, index: Int32Array | undefined) => (s0: number, mb: number, D: FloatArray): void => {
+    for (let r = 0; r < mb; r++) {
+      const i = index === undefined ? s0 + r : index[s0 + r]!;
+      out[i - start] = twoSmallest(D, r * k, k, two);
+      upper[i] = Math.sqrt(two[0]!);
+      lower[i] = Math.sqrt(two[1]!);
+    }
+  };
+
+  const first: BlockLabeller = (_centres, kc, start, m, out) => {
+    forEachBlock(src, kc, start, start + m, undefined, settle(out, start, undefined));
+  };
+
+  const later: BlockLabeller = (centres, kc, start, m, out) => {
+    let q = 0;
+    for (let r = 0; r < m; r++) {
+      const i = start + r;
+      const a = assignment.labels[i]!;
+      out[r] = a;
+      const bound = Math.max(nearestHalf[a]!, lower[i]!);
+      if (upper[i]! <= bound) continue;
+      upper[i] = Math.sqrt(sqDistance(x, i * d, centres, a * d, d));
+      if (upper[i]! > bound) queue[q++] = i;
+    }
+    forEachBlock(src, kc, 0, q, queue, settle(out, start, queue));
+  };
+
+  return {
+    assign: boundedAssign(ctx, half, nearestHalf, first, later),
+    distances: (centres) => assignedDistances(ctx, centres),
+    shifted(shifts) {
+      // The lower bound (to any other centre) loosens by the largest shift, except for rows
+      // whose own centre moved most: for them, by the second largest.
+      let j1 = 0, p1 = -Infinity, p2 = 0;
+      for (let j = 0; j < k; j++) {
+        const p = shifts[j]!;
+        if (p > p1) {
+          p2 = Math.max(p1, 0);
+          p1 = p;
+          j1 = j;
+        } else if (p > p2) {
+          p2 = p;
+        }
+      }
+      const { labels } = assignment;
+      for (let i = 0; i < n; i++) {
+        const a = labels[i]!;
+        upper[i] = upper[i]! + shifts[a]!;
+        lower[i] = lower[i]! - (a === j1 ? p2 : p1);
+      }
+    },
+  };
+}
