@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * const onProgress = (p: Progress<KMeansStep>) => console.log(p.iteration, p.cost, p.elapsed);
+ * const costs: number[] = [];
+ * const onProgress = (p: Progress<KMeansStep>) => { costs.push(p.cost); };
  * ```
  */
 export type Progress<S> = S & {

@@ -110,7 +110,8 @@ export interface KMeansOptions extends SeedingOptions {
  *
  * @example
  * ```ts
- * for (const s of kmeans.steps(X, { k: 3 })) console.log(s.iteration, s.inertia, s.moved);
+ * const inertias: number[] = [];
+ * for (const s of kmeans.steps(X, { k: 3 })) inertias.push(s.inertia);
  * ```
  */
 export interface KMeansStep {

@@ -62,7 +62,8 @@ export interface MiniBatchOptions extends SeedingOptions {
  *
  * @example
  * ```ts
- * for (const s of kmeans.miniBatchSteps(X, { k: 10 })) console.log(s.iteration, s.smoothedInertia);
+ * const curve: number[] = [];
+ * for (const s of kmeans.miniBatchSteps(X, { k: 10 })) curve.push(s.smoothedInertia);
  * ```
  */
 export interface MiniBatchStep {
