@@ -45,6 +45,19 @@ const PROBE = `
   console.log(JSON.stringify(result));
 `;
 
+/** What the probe must see from either build: one backend switch, shared by every subpath. */
+const PROBE_EXPECTED = {
+  before: 'js',
+  init: 'wasm',
+  active: 'wasm',
+  linalgKernels: 'wasm',
+  matmul: [17, 39],
+  errorIsCore: true,
+  rootSharesCore: true,
+  rootSharesLinalg: true,
+  afterUseJs: ['js', 'js'],
+};
+
 describe('the exports map from a consumer project', () => {
   beforeAll(() => {
     assertDist();
@@ -62,17 +75,7 @@ describe('the exports map from a consumer project', () => {
       ${PROBE.replace('INIT', 'wasm.initSync()').replace('RESOLVE', 'require.resolve')}
     `);
     expect(out.resolved).toMatch(/[/\\]dist[/\\]linalg\.cjs$/);
-    expect(out).toMatchObject({
-      before: 'js',
-      init: 'wasm',
-      active: 'wasm',
-      linalgKernels: 'wasm',
-      matmul: [17, 39],
-      errorIsCore: true,
-      rootSharesCore: true,
-      rootSharesLinalg: true,
-      afterUseJs: ['js', 'js'],
-    });
+    expect(out).toMatchObject(PROBE_EXPECTED);
   });
 
   it("import 'latentspace/…' loads the ESM build, with one backend switch shared by the subpaths", () => {
@@ -86,17 +89,7 @@ describe('the exports map from a consumer project', () => {
       ${PROBE.replace('INIT', 'await wasm.init()').replace('RESOLVE', 'import.meta.resolve')}
     `);
     expect(out.resolved).toMatch(/[/\\]dist[/\\]linalg\.js$/);
-    expect(out).toMatchObject({
-      before: 'js',
-      init: 'wasm',
-      active: 'wasm',
-      linalgKernels: 'wasm',
-      matmul: [17, 39],
-      errorIsCore: true,
-      rootSharesCore: true,
-      rootSharesLinalg: true,
-      afterUseJs: ['js', 'js'],
-    });
+    expect(out).toMatchObject(PROBE_EXPECTED);
   });
 
   it('CJS and ESM builds agree', () => {
