@@ -2,8 +2,8 @@ import { fail } from '../core/errors.js';
 import { asMatrix, type MatrixInput } from '../core/matrix.js';
 import { checkKind } from '../core/json.js';
 import { checkBoolean, checkInt, checkOptions } from '../core/options.js';
-import { svd } from '../linalg/svd.js';
 import { buildModel } from './fit.js';
+import { covarianceSolver } from './solvers.js';
 import type { PcaModel } from './model.js';
 import { centerRows, columnMeans, sumOfSquares } from './stats.js';
 
@@ -23,7 +23,8 @@ export interface PartialFitOptions {
  * memory can stream through in chunks. The new batch, centred on its own mean, is stacked
  * under the current components scaled by their singular values and one row that corrects
  * for the shift of the mean; the SVD of that small matrix gives the updated components
- * (Ross, Lim, Lin & Yang 2008, as scikit-learn's IncrementalPCA). When the data's rank is
+ * (Ross, Lim, Lin & Yang 2008, as scikit-learn's IncrementalPCA; the SVD is taken through
+ * the Gram matrix of the stacked matrix's smaller side). When the data's rank is
  * at most nComponents, the result equals a fit on all the data at once.
  *
  * @param model - the model so far, or `undefined` for the first batch; any PCA model works
@@ -90,17 +91,18 @@ interface UpdateParts {
   float32: boolean;
 }
 
+// The SVD of the stacked matrix is only needed for its top k right singular vectors and
+// values, so it goes through the Gram matrix of its smaller side (the covariance solver
+// with a zero mean): an eigenproblem of min(rows, d), several times faster than a full SVD
+// of a (k + batch + 1) × d matrix.
 function update(p: UpdateParts): PcaModel {
-  const { s, V } = svd({ rows: p.rows, cols: p.cols, data: p.stacked });
-  const r = V.cols, d = p.cols;
-  const components = new Float64Array(p.k * d);
-  const variances = new Float64Array(p.k);
-  for (let c = 0; c < p.k; c++) {
-    for (let j = 0; j < d; j++) components[c * d + j] = V.data[j * r + c]!;
-    variances[c] = (s[c]! * s[c]!) / (p.n - 1);
-  }
+  const stacked = { rows: p.rows, cols: p.cols, data: p.stacked };
+  const spectrum = covarianceSolver(stacked, new Float64Array(p.cols), p.k);
+  const d = p.cols;
+  // The solver divides by (rows − 1); the model's variances divide by (n − 1).
+  const variances = spectrum.variances.slice(0, p.k).map((v) => (v * (p.rows - 1)) / (p.n - 1));
   return buildModel({
-    spectrum: { variances, components, count: p.k }, k: p.k, mean: p.mean, totalVariance: p.ss / (p.n - 1),
-    nSamples: p.n, whiten: p.whiten, solver: 'incremental', float32: p.float32,
+    spectrum: { variances, components: spectrum.components.subarray(0, p.k * d), count: p.k }, k: p.k, mean: p.mean,
+    totalVariance: p.ss / (p.n - 1), nSamples: p.n, whiten: p.whiten, solver: 'incremental', float32: p.float32,
   });
 }
