@@ -14,3 +14,5 @@ export { checkInt, checkNumber, checkBoolean, checkChoice, checkOptions } from '
 export { Random, randomFrom } from './random.js';
 export type { SeedLike } from './random.js';
 export { toJSON, fromJSON, checkKind } from './json.js';
+export { drive, driveAsync, nextTick } from './iterate.js';
+export type { Progress, OnProgress } from './iterate.js';

@@ -3,7 +3,7 @@ import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matri
 import { checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { Assignment, centreShifts, clusterMass, exactInertia, updateCentres } from './centres.js';
-import { drive, driveAsync, type OnProgress } from './drive.js';
+import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { checkDistinct, kmeansPlusPlus, randomRows } from './init.js';
 import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
 import { createSolver, screens, type Algorithm } from './solvers.js';

@@ -21,5 +21,5 @@ export type { MiniBatchOptions, MiniBatchStep, PartialFitOptions } from './minib
 export { predict, transform, score, load } from './model.js';
 export type { KMeansModel, ScoreOptions } from './model.js';
 export type { Algorithm } from './solvers.js';
-export type { Progress, OnProgress } from './drive.js';
+export type { Progress, OnProgress } from '../core/iterate.js';
 export { toJSON } from '../core/json.js';

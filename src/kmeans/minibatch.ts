@@ -5,7 +5,7 @@ import type { Random } from '../core/random.js';
 import { kernels } from '../linalg/backend.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { addGrouped, centreShifts, exactInertia, largest } from './centres.js';
-import { drive, driveAsync, type OnProgress } from './drive.js';
+import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { initialCentres, prepareData, resolveShared, type FitData, type SeedingOptions, type SharedOptions } from './fit.js';
 import { gatherRows } from './init.js';
 import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';

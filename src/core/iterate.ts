@@ -1,3 +1,8 @@
+// The drivers of every long run (DESIGN.md, "Long runs"): an algorithm is written once as
+// a generator of steps that accepts `true` from next() as "stop now and return what you
+// have"; `drive` runs it synchronously, `driveAsync` yields to the event loop between steps,
+// and both report progress and honour a callback that asks to stop.
+
 /**
  * What a progress callback receives after every iteration: the step itself, its cost and
  * the time since the run began.
