@@ -13,3 +13,4 @@ export * as image from './image/index.js';
 export * as pca from './pca/index.js';
 export * as kmeans from './kmeans/index.js';
 export * as metrics from './metrics/index.js';
+export * as omp from './omp/index.js';

@@ -1,10 +1,10 @@
-// The capability modules (pca, kmeans, metrics) run on small deterministic data, once per backend, in
+// The capability modules (pca, kmeans, metrics, omp) run on small deterministic data, once per backend, in
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { pattern } from './suite.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -13,7 +13,28 @@ function flatData(rows) {
   return { rows: rows.length, cols, data };
 }
 
+/** Rows of `rows` scaled to unit norm (a dictionary's atoms). */
+function unitRows(rows) {
+  return rows.map((r) => {
+    const norm = Math.hypot(...r);
+    return r.map((v) => v / norm);
+  });
+}
+
 const cases = {
+  omp: (omp) => {
+    const D = flatData(unitRows(pattern(30, 12, 401)));
+    const X = flatData(pattern(15, 12, 402));
+    const byCount = omp.encode(D, X, { nNonzero: 4 });
+    const byTol = omp.encode(D, X, { tol: 0.5 });
+    const lasso = omp.lasso(D, X, { alpha: 0.01 });
+    return {
+      'nNonzero codes': Array.from(byCount.codes.data),
+      'tol codes': Array.from(byTol.codes.data),
+      'tol atoms': Array.from(byTol.nIter),
+      'lasso codes': Array.from(lasso.codes.data),
+    };
+  },
   pca: (pca) => {
     const X = flatData(pattern(40, 12, 101));
     const out = {};
