@@ -14,3 +14,4 @@ export * as pca from './pca/index.js';
 export * as kmeans from './kmeans/index.js';
 export * as metrics from './metrics/index.js';
 export * as omp from './omp/index.js';
+export * as ksvd from './ksvd/index.js';

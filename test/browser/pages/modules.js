@@ -1,10 +1,10 @@
-// The capability modules (pca, kmeans, metrics, omp) run on small deterministic data, once per backend, in
+// The capability modules (pca, kmeans, metrics, omp, ksvd) run on small deterministic data, once per backend, in
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { pattern } from './suite.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -22,6 +22,15 @@ function unitRows(rows) {
 }
 
 const cases = {
+  ksvd: (ksvd) => {
+    const X = flatData(pattern(60, 10, 501));
+    const model = ksvd.fit(X, { nAtoms: 12, nNonzero: 3, maxIter: 5, seed: 2 });
+    return {
+      dictionary: Array.from(model.dictionary.data),
+      errors: Array.from(model.errors),
+      incremental: Array.from(ksvd.incremental(model, Array.from(X.data.subarray(0, 10))).data),
+    };
+  },
   omp: (omp) => {
     const D = flatData(unitRows(pattern(30, 12, 401)));
     const X = flatData(pattern(15, 12, 402));

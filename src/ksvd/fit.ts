@@ -1,0 +1,456 @@
+import { describe, fail } from '../core/errors.js';
+import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { randomFrom, type Random, type SeedLike } from '../core/random.js';
+import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
+import { symmetricEigen } from '../linalg/eigh.js';
+import { gram, matmul } from '../linalg/matmul.js';
+import { encodeGram } from '../omp/encode.js';
+import type { KsvdModel } from './model.js';
+
+/**
+ * How the atom update is computed. `'exact'`: the first singular pair of the restricted
+ * residual; `'approximate'`: Rubinstein's single power step from the current codes.
+ *
+ * @example
+ * ```ts
+ * const method: KsvdMethod = 'exact';
+ * ```
+ */
+export type KsvdMethod = 'exact' | 'approximate';
+
+/**
+ * The starting dictionary: `'data'` (nAtoms distinct rows of X, normalised), `'random'`
+ * (Gaussian rows, normalised) or the atoms themselves, (nAtoms × nFeatures).
+ *
+ * @example
+ * ```ts
+ * ksvd.fit(X, { init: previous.dictionary, nNonzero: 3 }); // warm start
+ * ```
+ */
+export type KsvdInit = 'data' | 'random' | MatrixInput;
+
+/**
+ * Options of {@link fit}, {@link fitAsync} and {@link steps}.
+ *
+ * @example
+ * ```ts
+ * ksvd.fit(X, { nAtoms: 50, nNonzero: 3, maxIter: 80, method: 'exact', seed: 1 });
+ * ```
+ */
+export interface KsvdOptions {
+  /** Number of atoms, ≥ 1 (≤ nSamples with `init: 'data'`). @defaultValue the rows of `init` when it is a Matrix (required otherwise) */
+  nAtoms?: number;
+  /** Atoms per signal in the OMP coding step, in [1, min(nFeatures, nAtoms)]. Required. */
+  nNonzero?: number;
+  /** Largest number of iterations (coding + atom update). @defaultValue 30 */
+  maxIter?: number;
+  /**
+   * Stop when an iteration replaced no atom and lowered the RMS error by at most
+   * tol × the previous error (or the error reached 0).
+   * @defaultValue 1e-6
+   */
+  tol?: number;
+  /** The atom update. @defaultValue 'approximate' */
+  method?: KsvdMethod;
+  /** The starting dictionary. @defaultValue 'data' */
+  init?: KsvdInit;
+  /**
+   * Replace atoms that no signal uses, or that nearly duplicate another (|cos| > 0.99), by
+   * the worst-represented signal, normalised. With `false`, a signal also keeps its previous
+   * code when OMP finds a worse one, so the RMS error never rises between iterations.
+   * @defaultValue true
+   */
+  replaceAtoms?: boolean;
+  /** Seed (or generator) for the initialisation. @defaultValue 0 */
+  seed?: SeedLike;
+  /** Called after every iteration; return `true` to stop (the model so far is returned, `converged: false`). */
+  onProgress?: OnProgress<KsvdStep>;
+  /** Stops the run before its next iteration when aborted; the model so far is returned, `converged: false`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One iteration, as {@link steps} yields it.
+ *
+ * @example
+ * ```ts
+ * for (const s of ksvd.steps(X, { nAtoms: 50, nNonzero: 3 })) console.log(s.iteration, s.error);
+ * ```
+ */
+export interface KsvdStep {
+  /** Iteration number, from 1. */
+  readonly iteration: number;
+  /** RMS representation error after this iteration. */
+  readonly error: number;
+  /** Atoms replaced in this iteration. */
+  readonly replaced: number;
+  /** The dictionary after this iteration, a copy. */
+  readonly dictionary: Matrix<Float64Array>;
+}
+
+interface Resolved {
+  nAtoms: number;
+  nNonzero: number;
+  maxIter: number;
+  tol: number;
+  method: KsvdMethod;
+  replaceAtoms: boolean;
+  init: 'data' | 'random' | Matrix<Float64Array>;
+  rng: Random;
+  signal: AbortSignal | undefined;
+}
+
+const DUPLICATE_COS = 0.99;
+
+function resolve(options: KsvdOptions | undefined, X: Matrix<Float64Array>): Resolved {
+  const opts = checkOptions(options);
+  const p = X.cols;
+  let init: Resolved['init'];
+  const rawInit = opts.init ?? 'data';
+  if (rawInit === 'data' || rawInit === 'random') init = rawInit;
+  else if (typeof rawInit === 'string' || rawInit === null || typeof rawInit !== 'object') {
+    return fail('INVALID_OPTION', `init: received ${describe(rawInit)}, expected 'data', 'random' or a (nAtoms × ${p}) matrix`);
+  } else {
+    init = asMatrix64(isMatrix(rawInit) ? { rows: rawInit.rows, cols: rawInit.cols, data: Float64Array.from(rawInit.data) } : rawInit, 'init');
+    if (init.cols !== p) fail('SHAPE_MISMATCH', `init: atoms have ${init.cols} features, expected ${p} (the width of X)`);
+  }
+  if (opts.nAtoms === undefined && typeof init === 'string') fail('INVALID_OPTION', 'nAtoms: received undefined, expected the number of atoms (or init as a matrix of atoms)');
+  const nAtoms = checkInt(opts.nAtoms ?? (init as Matrix).rows, 'nAtoms', 1, init === 'data' ? X.rows : Infinity);
+  if (typeof init !== 'string' && init.rows !== nAtoms) fail('SHAPE_MISMATCH', `init: received ${init.rows} atoms, expected nAtoms = ${nAtoms}`);
+  if (opts.nNonzero === undefined) fail('INVALID_OPTION', 'nNonzero: received undefined, expected the number of atoms per signal');
+  const nNonzero = checkInt(opts.nNonzero, 'nNonzero', 1, Math.min(p, nAtoms));
+  const maxIter = checkInt(opts.maxIter ?? 30, 'maxIter', 1);
+  const tol = checkNumber(opts.tol ?? 1e-6, 'tol', 0);
+  const method = checkChoice(opts.method ?? 'approximate', 'method', ['exact', 'approximate'] as const);
+  const replaceAtoms = checkBoolean(opts.replaceAtoms ?? true, 'replaceAtoms');
+  const signal = opts.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
+  }
+  return { nAtoms, nNonzero, maxIter, tol, method, replaceAtoms, init, rng: randomFrom(opts.seed), signal };
+}
+
+/** Normalises row k of D (length p) in place; false when it is (numerically) zero. */
+function normaliseRow(D: Float64Array, k: number, p: number): boolean {
+  let s = 0;
+  for (let j = 0; j < p; j++) s += D[k * p + j]! * D[k * p + j]!;
+  const n = Math.sqrt(s);
+  if (!(n > 1e-300)) return false;
+  for (let j = 0; j < p; j++) D[k * p + j]! /= n;
+  return true;
+}
+
+function initialDictionary(X: Matrix<Float64Array>, o: Resolved): Float64Array {
+  const { nAtoms: K } = o;
+  const p = X.cols;
+  const D = new Float64Array(K * p);
+  if (typeof o.init !== 'string') {
+    D.set(o.init.data);
+    for (let k = 0; k < K; k++) if (!normaliseRow(D, k, p)) fail('INVALID_INPUT', `init: atom ${k} is zero, expected non-zero atoms`);
+    return D;
+  }
+  if (o.init === 'data') {
+    const order = o.rng.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
+    let k = 0;
+    for (let t = 0; t < order.length && k < K; t++) {
+      D.set(X.data.subarray(order[t]! * p, (order[t]! + 1) * p), k * p);
+      if (normaliseRow(D, k, p)) k++;
+    }
+    for (; k < K; k++) { // fewer non-zero rows than atoms: the rest at random
+      do o.rng.fillNormal(D.subarray(k * p, (k + 1) * p)); while (!normaliseRow(D, k, p));
+    }
+    return D;
+  }
+  for (let k = 0; k < K; k++) {
+    do o.rng.fillNormal(D.subarray(k * p, (k + 1) * p)); while (!normaliseRow(D, k, p));
+  }
+  return D;
+}
+
+/** State of a run: X, the dictionary D, dense codes C (n × K) and the residual R = X − C·D. */
+interface State {
+  X: Matrix<Float64Array>;
+  n: number;
+  p: number;
+  K: number;
+  D: Float64Array;
+  C: Float64Array;
+  R: Float64Array;
+  rowErr: Float64Array;
+}
+
+/** ‖R_i‖² for every row into out. */
+function rowErrors(R: Float64Array, n: number, p: number, out: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = i * p; j < (i + 1) * p; j++) s += R[j]! * R[j]!;
+    out[i] = s;
+    total += s;
+  }
+  return total;
+}
+
+/** R_i = X_i − C_i·D for the rows i (all rows when rows is undefined). */
+function residualRow(st: State, c: Float64Array, i: number, out: Float64Array, off: number): void {
+  const { p, K, D, X } = st;
+  for (let j = 0; j < p; j++) out[off + j] = X.data[i * p + j]!;
+  for (let k = 0; k < K; k++) {
+    const w = c[i * K + k]!;
+    if (w === 0) continue;
+    for (let j = 0; j < p; j++) out[off + j]! -= w * D[k * p + j]!;
+  }
+}
+
+/**
+ * The coding step: Batch-OMP against the current D. With `keepBetter` (no atom replacement),
+ * a signal keeps its previous code when that represents it better, so the greedy coding
+ * cannot raise the error; otherwise OMP's code is always taken (slightly better recovery).
+ */
+function codingStep(st: State, nNonzero: number, first: boolean, keepBetter: boolean): void {
+  const { n, p, K, D, X } = st;
+  const Dm = { rows: K, cols: p, data: D };
+  const G = gram(Dm, { outer: true }) as Matrix<Float64Array>;
+  const DX = matmul(Dm, X, { transB: true }) as Matrix<Float64Array>;
+  const codes = encodeGram(G, DX, { nNonzero }).codes.data;
+  const r = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    residualRow(st, codes, i, r, 0);
+    let e = 0;
+    for (let j = 0; j < p; j++) e += r[j]! * r[j]!;
+    if (first || !keepBetter || e <= st.rowErr[i]!) {
+      st.C.set(codes.subarray(i * K, (i + 1) * K), i * K);
+      st.R.set(r, i * p);
+      st.rowErr[i] = e;
+    }
+  }
+}
+
+/** Replaces atom k by the worst-represented signal not yet taken; its codes become 0. */
+function replaceAtom(st: State, k: number, taken: Uint8Array): void {
+  const { n, p, K, D, C, R, X } = st;
+  // Drop atom k from every code, adding its contribution back to the residual.
+  for (let i = 0; i < n; i++) {
+    const w = C[i * K + k]!;
+    if (w === 0) continue;
+    C[i * K + k] = 0;
+    let e = 0;
+    for (let j = 0; j < p; j++) {
+      R[i * p + j]! += w * D[k * p + j]!;
+      e += R[i * p + j]! * R[i * p + j]!;
+    }
+    st.rowErr[i] = e;
+  }
+  let worst = -1;
+  for (let i = 0; i < n; i++) {
+    if (taken[i] === 1) continue;
+    if (worst < 0 || st.rowErr[i]! > st.rowErr[worst]!) worst = i;
+  }
+  if (worst < 0) return;
+  taken[worst] = 1;
+  const old = D.slice(k * p, (k + 1) * p);
+  D.set(X.data.subarray(worst * p, (worst + 1) * p), k * p);
+  if (!normaliseRow(D, k, p)) D.set(old, k * p);
+}
+
+/** The K-SVD update of atom k and its coefficients; returns false when no signal uses it. */
+function updateAtom(st: State, k: number, exact: boolean, E: Float64Array, users: Int32Array, g: Float64Array): boolean {
+  const { n, p, K, D, C, R } = st;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (C[i * K + k] !== 0) users[m++] = i;
+  if (m === 0) return false;
+  // E = R[ω] + c_k[ω]·d_kᵀ, (m × p)
+  for (let t = 0; t < m; t++) {
+    const i = users[t]!;
+    const w = C[i * K + k]!;
+    g[t] = w;
+    for (let j = 0; j < p; j++) E[t * p + j] = R[i * p + j]! + w * D[k * p + j]!;
+  }
+  const d = new Float64Array(p);
+  if (exact) {
+    // First right singular vector of E: top eigenvector of EᵀE (p × p).
+    const A = new Float64Array(p * p);
+    for (let t = 0; t < m; t++) {
+      for (let a = 0; a < p; a++) {
+        const ea = E[t * p + a]!;
+        if (ea === 0) continue;
+        for (let b = a; b < p; b++) A[a * p + b]! += ea * E[t * p + b]!;
+      }
+    }
+    const { vectors } = symmetricEigen(p, A);
+    for (let j = 0; j < p; j++) d[j] = vectors.data[j * p]!;
+  } else {
+    // One power step from the current coefficients: d = Eᵀg / ‖Eᵀg‖.
+    for (let t = 0; t < m; t++) {
+      const w = g[t]!;
+      for (let j = 0; j < p; j++) d[j]! += w * E[t * p + j]!;
+    }
+  }
+  let s = 0;
+  for (let j = 0; j < p; j++) s += d[j]! * d[j]!;
+  const norm = Math.sqrt(s);
+  if (!(norm > 0)) {
+    for (let j = 0; j < p; j++) d[j] = D[k * p + j]!; // E is zero: keep the atom
+  } else {
+    for (let j = 0; j < p; j++) d[j]! /= norm;
+  }
+  // Sign: stay close to the previous atom, so atoms do not flip between iterations.
+  let dot = 0;
+  for (let j = 0; j < p; j++) dot += d[j]! * D[k * p + j]!;
+  if (dot < 0) for (let j = 0; j < p; j++) d[j] = -d[j]!;
+  D.set(d, k * p);
+  // g = E·d, and R[ω] = E − g·dᵀ.
+  for (let t = 0; t < m; t++) {
+    const i = users[t]!;
+    let w = 0;
+    for (let j = 0; j < p; j++) w += E[t * p + j]! * d[j]!;
+    // A code entry of exactly 0 would drop the atom from the support; keep it tiny instead.
+    C[i * K + k] = w === 0 ? Number.MIN_VALUE : w;
+    let e = 0;
+    for (let j = 0; j < p; j++) {
+      const v = E[t * p + j]! - w * d[j]!;
+      R[i * p + j] = v;
+      e += v * v;
+    }
+    st.rowErr[i] = e;
+  }
+  return true;
+}
+
+/** Atoms nearly duplicating an earlier one (|cos| > 0.99), by index. */
+function duplicates(D: Float64Array, K: number, p: number): number[] {
+  const G = gram({ rows: K, cols: p, data: D }, { outer: true }).data;
+  const out: number[] = [];
+  for (let k = 1; k < K; k++) {
+    for (let l = 0; l < k; l++) {
+      if (Math.abs(G[k * K + l]!) > DUPLICATE_COS) { out.push(k); break; }
+    }
+  }
+  return out;
+}
+
+function copyDictionary(st: State): Matrix<Float64Array> {
+  return { rows: st.K, cols: st.p, data: st.D.slice() };
+}
+
+/**
+ * K-SVD as a generator of iterations (the form every iterative algorithm here takes):
+ * each `next()` runs one coding step (Batch-OMP) and one sweep of atom updates, and
+ * yields a {@link KsvdStep}; `next(true)` stops and returns the model so far
+ * (`converged: false`), as does an aborted `signal`, checked before every iteration.
+ * {@link fit} and {@link fitAsync} drive it.
+ *
+ * @param X - signals as rows, (nSamples × nFeatures)
+ * @throws {@link LatentSpaceError} as {@link fit}, on the first `next()`
+ *
+ * @example
+ * ```ts
+ * const it = ksvd.steps(X, { nAtoms: 50, nNonzero: 3 });
+ * let r = it.next();
+ * while (!r.done) r = it.next(r.value.error < 0.05); // stop once the error is small
+ * const model = r.value;
+ * ```
+ */
+export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdStep, KsvdModel, boolean | undefined> {
+  const x = asMatrix64(X, 'X');
+  const o = resolve(options, x);
+  const n = x.rows, p = x.cols, K = o.nAtoms;
+  const st: State = {
+    X: x, n, p, K,
+    D: initialDictionary(x, o),
+    C: new Float64Array(n * K),
+    R: new Float64Array(n * p),
+    rowErr: new Float64Array(n),
+  };
+  const exact = o.method === 'exact';
+  const E = new Float64Array(n * p);
+  const users = new Int32Array(n);
+  const g = new Float64Array(n);
+  const taken = new Uint8Array(n);
+  const errors: number[] = [];
+  let converged = false;
+  const scale = 1 / (n * p);
+  for (let iteration = 1; iteration <= o.maxIter; iteration++) {
+    if (o.signal?.aborted === true) break;
+    codingStep(st, o.nNonzero, iteration === 1, !o.replaceAtoms);
+    taken.fill(0);
+    let replaced = 0;
+    for (let k = 0; k < K; k++) {
+      if (!updateAtom(st, k, exact, E, users, g) && o.replaceAtoms) {
+        replaceAtom(st, k, taken);
+        replaced++;
+      }
+    }
+    if (o.replaceAtoms) {
+      for (const k of duplicates(st.D, K, p)) {
+        replaceAtom(st, k, taken);
+        replaced++;
+      }
+    }
+    const error = Math.sqrt(rowErrors(st.R, n, p, st.rowErr) * scale);
+    const previous = errors.length > 0 ? errors[errors.length - 1]! : Infinity;
+    errors.push(error);
+    if (error === 0 || (replaced === 0 && previous >= error && previous - error <= o.tol * previous)) converged = true;
+    const stop = yield { iteration, error, replaced, dictionary: copyDictionary(st) };
+    if (stop === true) { converged = false; break; }
+    if (converged) break;
+  }
+  return {
+    kind: 'ksvd',
+    dictionary: copyDictionary(st),
+    nNonzero: o.nNonzero,
+    errors: Float64Array.from(errors),
+    nIter: errors.length,
+    converged,
+  };
+}
+
+const errorOf = (s: KsvdStep): number => s.error;
+
+/**
+ * Learns a dictionary by K-SVD (Aharon, Elad & Bruckstein 2006): alternates Batch-OMP
+ * coding of every signal with `nNonzero` atoms and a sweep over the atoms, each replaced
+ * by the best rank-1 fit of the residual of the signals that use it (its contribution
+ * added back): `'exact'` takes the first singular pair, `'approximate'` (Rubinstein et al.
+ * 2008) one power step from the current coefficients, much cheaper. Unused atoms, and atoms
+ * nearly duplicating another (|cos| > 0.99), are replaced by the worst-represented signal.
+ * With `replaceAtoms: false`, a signal keeps its previous code when OMP finds a worse one,
+ * so the error never rises between iterations. Computed in float64.
+ *
+ * @param X - signals as rows, (nSamples × nFeatures)
+ * @throws {@link LatentSpaceError} `INVALID_OPTION` when nAtoms or nNonzero is missing or
+ *   out of range (nNonzero > min(nFeatures, nAtoms); nAtoms > nSamples with `init: 'data'`),
+ *   or another option is invalid; `SHAPE_MISMATCH` when `init` does not fit; the coercion
+ *   errors of `asMatrix` for X
+ *
+ * @see Aharon, Elad & Bruckstein, "K-SVD: an algorithm for designing overcomplete
+ *   dictionaries for sparse representation", IEEE Trans. Signal Process. 54(11) (2006)
+ * @see Rubinstein, Zibulevsky & Elad, "Efficient implementation of the K-SVD algorithm
+ *   using Batch Orthogonal Matching Pursuit", Technion CS-2008-08 (2008)
+ *
+ * @example
+ * ```ts
+ * import * as ksvd from 'latentspace/ksvd';
+ * const model = ksvd.fit(X, { nAtoms: 50, nNonzero: 3, maxIter: 80, seed: 0 });
+ * model.dictionary.rows; // 50, unit-norm rows
+ * model.errors;          // RMS error after every iteration
+ * ```
+ */
+export function fit(X: MatrixInput, options?: KsvdOptions): KsvdModel {
+  return drive(steps(X, options), errorOf, options?.onProgress);
+}
+
+/**
+ * {@link fit} that yields to the event loop between iterations, so a page stays responsive
+ * and an AbortSignal can stop it.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const model = await ksvd.fitAsync(X, { nAtoms: 50, nNonzero: 3, signal: controller.signal });
+ * ```
+ */
+export async function fitAsync(X: MatrixInput, options?: KsvdOptions): Promise<KsvdModel> {
+  return driveAsync(steps(X, options), errorOf, options?.onProgress);
+}

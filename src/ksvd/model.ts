@@ -1,0 +1,43 @@
+import { checkKind, fromJSON } from '../core/json.js';
+import type { Matrix } from '../core/matrix.js';
+
+/**
+ * A fitted K-SVD dictionary: a plain, structured-clone-able object of typed arrays.
+ *
+ * @example
+ * ```ts
+ * const model: KsvdModel = ksvd.fit(X, { nAtoms: 50, nNonzero: 3, seed: 0 });
+ * model.dictionary.rows; // 50
+ * ```
+ */
+export interface KsvdModel {
+  readonly kind: 'ksvd';
+  /** The atoms as unit-norm rows, (nAtoms × nFeatures). */
+  readonly dictionary: Matrix<Float64Array>;
+  /** Atoms per signal used by OMP in fitting, and by transform, decode and incremental. */
+  readonly nNonzero: number;
+  /** RMS representation error √(‖X − C·D‖²_F / (nSamples·nFeatures)) after each iteration. */
+  readonly errors: Float64Array;
+  /** Iterations run. */
+  readonly nIter: number;
+  /** Whether the run stopped by `tol` (false when it ran out of iterations or was stopped). */
+  readonly converged: boolean;
+}
+
+/**
+ * Reloads a model saved with `toJSON` (from `latentspace/core`), checking that it is a
+ * K-SVD model; typed arrays come back bit for bit.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` when the value is not a K-SVD model
+ *
+ * @example
+ * ```ts
+ * import { toJSON } from 'latentspace/core';
+ * const model = ksvd.fit(X, { nAtoms: 8, nNonzero: 2 });
+ * ksvd.load(toJSON(model)).dictionary.data[0] === model.dictionary.data[0]; // true
+ * ```
+ */
+export function load(json: string | object): KsvdModel {
+  const value = typeof json === 'string' ? fromJSON(json) : json;
+  return checkKind<KsvdModel>(value, 'ksvd');
+}
