@@ -75,7 +75,8 @@ export interface KsvdOptions {
  *
  * @example
  * ```ts
- * for (const s of ksvd.steps(X, { nAtoms: 50, nNonzero: 3 })) console.log(s.iteration, s.error);
+ * const errors: number[] = [];
+ * for (const s of ksvd.steps(X, { nAtoms: 50, nNonzero: 3 })) errors.push(s.error);
  * ```
  */
 export interface KsvdStep {
