@@ -13,6 +13,6 @@ export type { Matrix, FloatArray, MatrixInput, AsMatrixOptions, NdarrayLike, MlM
 export { checkInt, checkNumber, checkBoolean, checkChoice, checkOptions } from './options.js';
 export { Random, randomFrom } from './random.js';
 export type { SeedLike } from './random.js';
-export { toJSON, fromJSON, checkKind } from './json.js';
+export { toJSON, fromJSON, checkKind, loadModel } from './json.js';
 export { drive, driveAsync, nextTick } from './iterate.js';
 export type { Progress, OnProgress } from './iterate.js';

@@ -74,6 +74,19 @@ export function checkKind<T extends { kind: string }>(value: unknown, kind: T['k
   return value as T;
 }
 
+/**
+ * The body of every module's `load`: parses a string made by {@link toJSON} (an object is
+ * taken as already parsed) and checks its `kind`.
+ *
+ * @example
+ * ```ts
+ * loadModel<{ kind: 'pca' }>(toJSON({ kind: 'pca' }), 'pca').kind; // 'pca'
+ * ```
+ */
+export function loadModel<T extends { kind: string }>(json: string | object, kind: T['kind']): T {
+  return checkKind<T>(typeof json === 'string' ? fromJSON(json) : json, kind);
+}
+
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function littleEndianBytes(a: TypedArray): Uint8Array {

@@ -1,5 +1,5 @@
 import { describe, fail } from '../core/errors.js';
-import { checkKind, fromJSON } from '../core/json.js';
+import { loadModel } from '../core/json.js';
 import { asMatrix, asVector, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkOptions } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
@@ -68,7 +68,7 @@ export function freezeModel(model: KMeansModel): KMeansModel {
  * ```
  */
 export function load(json: string | object): KMeansModel {
-  const value = checkKind<KMeansModel>(typeof json === 'string' ? fromJSON(json) : json, 'kmeans');
+  const value = loadModel<KMeansModel>(json, 'kmeans');
   const bad = (field: string, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe((value as unknown as Record<string, unknown>)[field])}, expected ${expected}`);
   if (!isMatrix(value.centroids) || value.centroids.rows < 1 || value.centroids.cols < 1) bad('centroids', 'a non-empty Matrix');
   const k = value.centroids.rows;

@@ -1,4 +1,4 @@
-import { checkKind, fromJSON } from '../core/json.js';
+import { loadModel } from '../core/json.js';
 import type { Matrix } from '../core/matrix.js';
 
 /**
@@ -38,6 +38,5 @@ export interface KsvdModel {
  * ```
  */
 export function load(json: string | object): KsvdModel {
-  const value = typeof json === 'string' ? fromJSON(json) : json;
-  return checkKind<KsvdModel>(value, 'ksvd');
+  return loadModel<KsvdModel>(json, 'ksvd');
 }

@@ -1,4 +1,4 @@
-import { checkKind, fromJSON } from '../core/json.js';
+import { loadModel } from '../core/json.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
 
 /** How a PCA model was computed. */
@@ -48,6 +48,5 @@ export interface PcaModel {
  * ```
  */
 export function load(json: string | object): PcaModel {
-  const value = typeof json === 'string' ? fromJSON(json) : json;
-  return checkKind<PcaModel>(value, 'pca');
+  return loadModel<PcaModel>(json, 'pca');
 }

@@ -10,7 +10,7 @@ import type { LatentSpaceError } from '../../src/core/errors.js';
 import { base64ToBytes } from '../../src/core/json.js';
 import { jsKernels } from '../../src/linalg/kernels/index.js';
 import { wasmBase64, wasmByteLength } from '../../src/wasm/binary.generated.js';
-import { createWasmKernels, type WasmExports } from '../../src/wasm/kernels.js';
+import { kernelsThatCannotGrow } from './reference.js';
 
 type WasmModule = typeof import('../../src/wasm/index.js');
 type BackendModule = typeof import('../../src/linalg/backend.js');
@@ -236,14 +236,7 @@ describe('memory arena', () => {
   });
 
   it('a call that cannot grow memory (past the 4 GiB of wasm32) runs on the TypeScript kernels', () => {
-    const real = new WebAssembly.Instance(new WebAssembly.Module(base64ToBytes(wasmBase64) as Uint8Array<ArrayBuffer>), {});
-    const exports = real.exports as unknown as WasmExports;
-    // The module starts with no pages, so every call needs to grow: make growing fail.
-    const memory = {
-      get buffer() { return exports.memory.buffer; },
-      grow(): number { throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'); },
-    } as unknown as WebAssembly.Memory;
-    const k = createWasmKernels({ ...exports, memory, heapBase: exports.heapBase });
+    const k = kernelsThatCannotGrow();
     const m = 9, n = 70, d = 11;
     const A = new Float64Array(m * d).map((_, i) => Math.sin(i));
     const B = new Float64Array(n * d).map((_, i) => Math.cos(i));

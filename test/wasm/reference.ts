@@ -2,6 +2,9 @@
 // SIMD), and helpers to lay operands out with offsets, padded rows and sentinels.
 import { expect } from 'vitest';
 import { Random } from '../../src/core/random.js';
+import { base64ToBytes } from '../../src/core/json.js';
+import { wasmBase64 } from '../../src/wasm/binary.generated.js';
+import { createWasmKernels, type WasmExports, type WasmKernels } from '../../src/wasm/kernels.js';
 
 export type Dtype = 'float64' | 'float32';
 export type F = Float64Array | Float32Array;
@@ -142,4 +145,19 @@ export function refArgmin(row: ArrayLike<number>): [number, number] {
     }
   }
   return [best, min];
+}
+
+/**
+ * WASM kernels over a memory whose grow() always fails, as past wasm32's 4 GiB: every call
+ * must fall back to the TypeScript kernels.
+ */
+export function kernelsThatCannotGrow(): WasmKernels {
+  const real = new WebAssembly.Instance(new WebAssembly.Module(base64ToBytes(wasmBase64) as Uint8Array<ArrayBuffer>), {});
+  const exports = real.exports as unknown as WasmExports;
+  // The module starts with no pages, so every call needs to grow: make growing fail.
+  const memory = {
+    get buffer() { return exports.memory.buffer; },
+    grow(): number { throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'); },
+  } as unknown as WebAssembly.Memory;
+  return createWasmKernels({ ...exports, memory, heapBase: exports.heapBase });
 }

@@ -5,12 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import type { Kernels } from '../../src/linalg/backend.js';
-import { base64ToBytes } from '../../src/core/json.js';
 import { jsKernels } from '../../src/linalg/kernels/index.js';
-import { wasmBase64 } from '../../src/wasm/binary.generated.js';
 import { wasmKernels } from '../../src/wasm/index.js';
-import { createWasmKernels, type WasmExports } from '../../src/wasm/kernels.js';
-import { EDGE_SIZES, SENTINEL, expectClose } from './reference.js';
+import { EDGE_SIZES, SENTINEL, expectClose, kernelsThatCannotGrow } from './reference.js';
 
 let W: Kernels;
 beforeAll(() => {
@@ -249,13 +246,7 @@ describe('the two backends agree', () => {
 
 describe('when linear memory cannot grow', () => {
   it('each kernel runs on its TypeScript twin, with identical results', () => {
-    const real = new WebAssembly.Instance(new WebAssembly.Module(base64ToBytes(wasmBase64) as Uint8Array<ArrayBuffer>), {});
-    const exports = real.exports as unknown as WasmExports;
-    const memory = {
-      get buffer() { return exports.memory.buffer; },
-      grow(): number { throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'); },
-    } as unknown as WebAssembly.Memory;
-    const K = createWasmKernels({ ...exports, memory, heapBase: exports.heapBase });
+    const K = kernelsThatCannotGrow();
     const n = 20;
     const S = randomSymmetric(n, new Random(4));
     const run = (k: Kernels) => {
