@@ -17,12 +17,22 @@ function rowNorms(m: { rows: number; cols: number; data: ArrayLike<number> }): n
 
 // The synthetic experiment of Aharon, Elad & Bruckstein (2006): a random 20 × 50 unit-norm
 // dictionary, 1500 signals of 3 atoms with N(0, 1) coefficients, 80 iterations. The seeds
-// are fixed (data and fit share one); recovery over 5 seeds is in bench/ksvd.bench.mjs.
+// are fixed (data and fit share one: 0, the first); recovery over 5 seeds and 4 noise levels
+// is in bench/ksvd.bench.mjs. The issue's floors (90%, 85%) are asserted for seed 0, and a
+// mean over five seeds well above them: without the atom split (atoms.ts) the mean was ~91%.
 describe('ksvd.fit recovers a planted dictionary', () => {
+  it('approximate, noiseless: ≥ 96% of the atoms on average over seeds 0–4', () => {
+    let sum = 0;
+    for (let seed = 0; seed < 5; seed++) {
+      const { D, X } = synthetic(seed);
+      sum += recovered(D, ksvd.fit(X, { nAtoms: 50, nNonzero: 3, maxIter: 80, seed, tol: 0 }).dictionary);
+    }
+    expect(sum / 5).toBeGreaterThanOrEqual(0.96);
+  });
   for (const method of ['approximate', 'exact'] as const) {
     it(`${method}, noiseless: ≥ 90% of the atoms`, () => {
-      const { D, X } = synthetic(2);
-      const model = ksvd.fit(X, { nAtoms: 50, nNonzero: 3, maxIter: 80, method, seed: 2, tol: 0 });
+      const { D, X } = synthetic(0);
+      const model = ksvd.fit(X, { nAtoms: 50, nNonzero: 3, maxIter: 80, method, seed: 0, tol: 0 });
       expect(recovered(D, model.dictionary)).toBeGreaterThanOrEqual(0.9);
       for (const n of rowNorms(model.dictionary)) expect(n).toBeCloseTo(1, 12);
     });
