@@ -18,6 +18,29 @@ export interface State {
   E: Float64Array;
   /** Scratch: the signals using an atom. */
   users: Int32Array;
+  /**
+   * The signals each atom's code used after the last coding step, column by column
+   * (atom k: byAtom[atomStart[k] … atomStart[k + 1])): a sweep reads users from it instead
+   * of scanning all n codes per atom. Updates keep supports; cleared atoms are skipped by
+   * checking C.
+   */
+  atomStart: Int32Array;
+  byAtom: Int32Array;
+}
+
+/** Rebuilds st.atomStart / st.byAtom from the codes C. */
+export function indexUsers(st: State): void {
+  const { n, K, C, atomStart } = st;
+  atomStart.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) if (C[i * K + k] !== 0) atomStart[k + 1]!++;
+  }
+  for (let k = 0; k < K; k++) atomStart[k + 1]! += atomStart[k]!;
+  if (st.byAtom.length < atomStart[K]!) st.byAtom = new Int32Array(atomStart[K]!);
+  const next = atomStart.slice(0, K);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) if (C[i * K + k] !== 0) st.byAtom[next[k]!++] = i;
+  }
 }
 
 const DUPLICATE_COS = 0.99;
@@ -62,9 +85,12 @@ export function residualRow(st: State, c: Float64Array, i: number, out: Float64A
  * contribution added back into st.E (row t for users[t]); returns how many there are.
  */
 function restrict(st: State, k: number): number {
-  const { n, p, K, D, C, R, E, users } = st;
+  const { p, K, D, C, R, E, users, byAtom } = st;
   let m = 0;
-  for (let i = 0; i < n; i++) if (C[i * K + k] !== 0) users[m++] = i;
+  for (let q = st.atomStart[k]!; q < st.atomStart[k + 1]!; q++) {
+    const i = byAtom[q]!;
+    if (C[i * K + k] !== 0) users[m++] = i;
+  }
   for (let t = 0; t < m; t++) {
     const i = users[t]!;
     const w = C[i * K + k]!;

@@ -6,7 +6,7 @@ import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { gram, matmul } from '../linalg/matmul.js';
 import { encodeGram } from '../omp/encode.js';
 import type { KsvdModel } from './model.js';
-import { duplicates, normaliseRow, replaceAtom, residualRow, rowErrors, splitAtom, splitCandidates, updateAtom, type State } from './atoms.js';
+import { duplicates, indexUsers, normaliseRow, replaceAtom, residualRow, rowErrors, splitAtom, splitCandidates, updateAtom, type State } from './atoms.js';
 
 /**
  * How the atom update is computed. `'exact'`: the first singular pair of the restricted
@@ -219,6 +219,8 @@ export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdSte
     rowErr: new Float64Array(n),
     E: new Float64Array(n * p),
     users: new Int32Array(n),
+    atomStart: new Int32Array(K + 1),
+    byAtom: new Int32Array(n * o.nNonzero),
   };
   const exact = o.method === 'exact';
   const taken = new Uint8Array(n);
@@ -230,6 +232,7 @@ export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdSte
   for (let iteration = 1; iteration <= o.maxIter; iteration++) {
     if (o.signal?.aborted === true) break;
     codingStep(st, o.nNonzero, iteration === 1, !o.replaceAtoms);
+    indexUsers(st);
     taken.fill(0);
     let replaced = 0;
     for (let k = 0; k < K; k++) {
