@@ -4,6 +4,7 @@ import { bidiagonalize, bidiagonalQR } from './kernels/bidiagonal.js';
 import { argsort, setIdentity } from './kernels/givens.js';
 import { applySequence, qrFactor } from './kernels/householder.js';
 import { svdFlipInPlace } from './sign.js';
+import { transposeArray } from './transpose.js';
 
 /** Options of {@link svd}. */
 export interface SvdOptions {
@@ -59,16 +60,10 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
   const r = Math.min(m, n);
   const k = opts.k === undefined ? r : checkInt(opts.k, 'k', 1, r);
   if (m >= n) return svdTall(m, n, Float64Array.from(a.data), k);
-  const res = svdTall(n, m, transpose(m, n, a.data), k);
+  const res = svdTall(n, m, transposeArray(m, n, a.data), k);
   // Aᵀ = U·S·Vᵀ gives A = V·S·Uᵀ; the sign rule is then re-applied to the new U.
   svdFlipInPlace(m, k, res.V.data, 0, k, n, res.U.data, 0, k);
   return { U: res.V, s: res.s, V: res.U };
-}
-
-function transpose(m: number, n: number, data: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = data[i * n + j]!;
-  return out;
 }
 
 /**

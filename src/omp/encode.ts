@@ -5,6 +5,7 @@ import { choleskyAppend, choleskySolveInPlace, createCholeskyFactor } from '../l
 import { gram, matmul } from '../linalg/matmul.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
 import { denseToSparse, type SparseCodes } from './sparse.js';
+import { transposeArray } from '../linalg/transpose.js';
 
 /** Options of {@link encode}. One of `nNonzero` and `tol` is required. */
 export interface EncodeOptions {
@@ -164,7 +165,8 @@ function run(G: Float64Array, n: number, DX: Float64Array, m: number, norms: Flo
   const codes = new Float64Array(m * n);
   const nIter = new Int32Array(m);
   const factor = createCholeskyFactor(Math.max(1, Math.min(maxAtoms, 64)));
-  const b = new Float64Array(n); // DXᵀ[:, i], copied so the inner loops read contiguous memory
+  const XD = transposeArray(n, m, DX); // (m × n): signal i's correlations are row i, contiguous
+  const b = new Float64Array(n);
   const alpha = new Float64Array(n); // correlations of the residual with every atom
   const beta = new Float64Array(n); // G[:, S]·γ
   const active = new Uint8Array(n);
@@ -172,7 +174,7 @@ function run(G: Float64Array, n: number, DX: Float64Array, m: number, norms: Flo
   const gamma = new Float64Array(maxAtoms);
   const v = new Float64Array(maxAtoms);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) b[j] = DX[j * m + i]!;
+    b.set(XD.subarray(i * n, (i + 1) * n));
     alpha.set(b);
     active.fill(0);
     factor.size = 0;
