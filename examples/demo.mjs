@@ -73,6 +73,30 @@ try {
 }
 if (kmeansSection) sections.push(kmeansSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
+// "Decoding the thought vector" (./sections/ksvd.mjs): sparse codes of PCA coordinates, on
+// the faces when they are there and always on 2,000 digits (whose pictures docs/ uses).
+let ksvdSection = null;
+try {
+  ({ ksvdSection } = await import('./sections/ksvd.mjs'));
+} catch (e) {
+  console.log(`sparse-coding section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+}
+if (ksvdSection && faces) {
+  sections.push(ksvdSection({
+    id: 'faces', title: 'Decoding the thought vector: faces', noun: 'face', X: faces, width: 64, height: 64, scale: 1,
+    about: 'The 400 Olivetti faces again.', samples: [0, 125, 253], nComponents: 60, nAtoms: 96, nNonzero: 8, maxIter: 30, timed, people: true,
+  }));
+}
+if (ksvdSection) {
+  // Every fifth digit: 2,000 pictures, 200 of each class.
+  const some = { rows: 2000, cols: digits.X.cols, data: new Float64Array(2000 * digits.X.cols) };
+  for (let r = 0; r < 2000; r++) some.data.set(digits.X.data.subarray(5 * r * some.cols, (5 * r + 1) * some.cols), r * some.cols);
+  sections.push(ksvdSection({
+    id: 'digits', title: 'Decoding the thought vector: digits', noun: 'digit', X: some, width: 28, height: 28, scale: 2,
+    about: 'Every fifth MNIST digit (2,000).', samples: [0, 410, 820, 1230], nComponents: 40, nAtoms: 100, nNonzero: 8, maxIter: 30, timed,
+  }));
+}
+
 // 4. The page.
 const total = timings.reduce((s, [, ms]) => s + ms, 0);
 const html = `<!doctype html>
@@ -95,7 +119,7 @@ const html = `<!doctype html>
 </head>
 <body>
 <h1>Latent spaces of faces and digits</h1>
-<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''},
+<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
 ${faces ? '' : '<br>(The faces section is missing: <code>../shared/data</code> was not found.)'}</p>
 ${sections.map((s) => s.html).join('\n')}

@@ -18,7 +18,7 @@ import { encodePng } from '../png.mjs';
  * @typedef {{
  *   id: string, title: string, noun: string, X: Matrix, width: number, height: number, scale: number,
  *   about: string, samples: number[], nComponents: number, nAtoms: number, nNonzero: number,
- *   maxIter: number, timed: (label: string, f: () => any) => any,
+ *   maxIter: number, timed: (label: string, f: () => any) => any, people?: boolean,
  * }} KsvdSectionInput
  * @typedef {{ html: string, files: Record<string, Buffer | string>, summary: string }} KsvdSection
  */
@@ -29,7 +29,8 @@ const SHOWN_ATOMS = 12;
 /**
  * Learns the dictionary and renders the section.
  * @param {KsvdSectionInput} o
- * @returns {KsvdSection} `files`: the pictures, named `ksvd-<id>-….png`
+ * @returns {KsvdSection} `files`: the pictures, named `ksvd-<id>-….png`; none with `people`
+ *   (pictures of real persons: with few pictures per person, even the atoms look like someone)
  */
 export function ksvdSection(o) {
   const { X, width, height, timed, nNonzero } = o;
@@ -97,7 +98,9 @@ weight). Under each step: the atom that step added (since the previous column) a
   const summary = `${o.id}: ${o.nAtoms} atoms learned in ${dict.nIter} iterations, RMS error ${errors[errors.length - 1].toFixed(3)}; first ${o.noun}: ${rows[0].decoded}`;
   return {
     html, summary,
-    files: { [`ksvd-${o.id}-atoms.png`]: png.atoms, [`ksvd-${o.id}-strokes.png`]: png.strokes, [`ksvd-${o.id}-query.png`]: png.users },
+    files: o.people ? {} : {
+      [`ksvd-${o.id}-atoms.png`]: png.atoms, [`ksvd-${o.id}-strokes.png`]: png.strokes, [`ksvd-${o.id}-query.png`]: png.users,
+    },
   };
 }
 

@@ -257,7 +257,7 @@ export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdSte
     const error = Math.sqrt(rowErrors(st.R, n, p, st.rowErr) * scale);
     const previous = errors.length > 0 ? errors[errors.length - 1]! : Infinity;
     errors.push(error);
-    if (error === 0 || (replaced === 0 && previous >= error && previous - error <= o.tol * previous)) converged = true;
+    if (error === 0 || (replaced === 0 && Number.isFinite(previous) && previous >= error && previous - error <= o.tol * previous)) converged = true;
     const stop = yield { iteration, error, replaced, dictionary: copyDictionary(st) };
     if (stop === true) { converged = false; break; }
     if (converged) break;
