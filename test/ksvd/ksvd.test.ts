@@ -121,6 +121,13 @@ describe('ksvd.fit properties', () => {
     expect(recovered(D, model.dictionary)).toBe(1);
   });
 
+  it('the first iteration never counts as converged, however loose tol is', () => {
+    // It has no previous error to compare with (a bug once stopped such runs after one pass).
+    const model = ksvd.fit(X, { nAtoms: 30, nNonzero: 3, maxIter: 10, tol: 1, replaceAtoms: false, seed: 0 });
+    expect(model.nIter).toBe(2);
+    expect(model.converged).toBe(true);
+  });
+
   it('validation errors carry codes', () => {
     expect(codeOf(() => ksvd.fit(X, { nAtoms: 30, nNonzero: 13 }))).toBe('INVALID_OPTION'); // > nFeatures
     expect(codeOf(() => ksvd.fit(X, { nAtoms: 2, nNonzero: 3 }))).toBe('INVALID_OPTION'); // > nAtoms
