@@ -97,6 +97,15 @@ if (ksvdSection) {
   }));
 }
 
+// Walks between Gaussians and between codes (./sections/interp.mjs).
+let interpSection = null;
+try {
+  ({ interpSection } = await import('./sections/interp.mjs'));
+} catch (e) {
+  console.log(`interp section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+}
+if (interpSection) sections.push(interpSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
 // 4. The page.
 const total = timings.reduce((s, [, ms]) => s + ms, 0);
 const html = `<!doctype html>
@@ -119,7 +128,7 @@ const html = `<!doctype html>
 </head>
 <body>
 <h1>Latent spaces of faces and digits</h1>
-<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''},
+<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
 ${faces ? '' : '<br>(The faces section is missing: <code>../shared/data</code> was not found.)'}</p>
 ${sections.map((s) => s.html).join('\n')}

@@ -1,10 +1,11 @@
-// The capability modules (pca, kmeans, metrics, omp, ksvd) run on small deterministic data, once per backend, in
+// The capability modules (pca, kmeans, metrics, omp, ksvd, …; newer ones in ./cases/) run on small deterministic data, once per backend, in
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { pattern } from './suite.js';
+import { interpCase } from './cases/interp.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'interp'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -22,6 +23,7 @@ function unitRows(rows) {
 }
 
 const cases = {
+  interp: interpCase,
   ksvd: (ksvd) => {
     const X = flatData(pattern(60, 10, 501));
     const model = ksvd.fit(X, { nAtoms: 12, nNonzero: 3, maxIter: 5, seed: 2 });
