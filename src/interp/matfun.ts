@@ -1,8 +1,8 @@
 import { fail } from '../core/errors.js';
 import { kernels } from '../linalg/backend.js';
-import { symmetricEigen } from '../linalg/eigh.js';
+import { symmetricEigen, symmetricEigenvalues } from '../linalg/eigh.js';
+import { choleskyInPlace } from '../linalg/cholesky.js';
 import { trsm } from '../linalg/kernels/triangular.js';
-import { tridiagonalQL } from '../linalg/kernels/tridiagonal.js';
 
 // Functions of symmetric positive semi-definite matrices, on (n × n) row-major
 // Float64Arrays, unvalidated. Square roots and powers go through `eigh` (symmetricEigen)
@@ -95,25 +95,15 @@ export function eigen(n: number, S: Float64Array): { values: Float64Array; vecto
 
 /**
  * The eigenvalues of the symmetric S (not modified; only the upper triangle is read),
- * unsorted: Householder tridiagonalisation and implicit QL without eigenvectors, about a
- * third of the work of a full decomposition (no back-transformation, no vector updates).
+ * descending, without eigenvectors (linalg's symmetricEigenvalues, after the flush).
  *
  * @example
  * ```ts
- * Array.from(eigenvalues(2, new Float64Array([2, 1, 1, 2]))).sort(); // [1, 3] (up to rounding)
+ * Array.from(eigenvalues(2, new Float64Array([2, 1, 1, 2]))); // [3, 1] (up to rounding)
  * ```
  */
 export function eigenvalues(n: number, S: Float64Array): Float64Array {
-  const { A, amax } = flushed(n, S);
-  if (amax === 0) return new Float64Array(n);
-  // A power of two keeps the scaling exact (as in symmetricEigen), so nothing overflows.
-  const scale = 2 ** -Math.round(Math.log2(amax));
-  for (let p = 0; p < n * n; p++) A[p] = A[p]! * scale;
-  const d = new Float64Array(n), e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
-  kernels().tridiagonalize(n, A, 0, n, d, e, tau);
-  tridiagonalQL(n, d, 0, e, 0, new Float64Array(0), 0, 0, 0);
-  for (let i = 0; i < n; i++) d[i] = d[i]! / scale;
-  return d;
+  return symmetricEigenvalues(n, flushed(n, S).A);
 }
 
 /**
@@ -178,10 +168,8 @@ const NB = 48;
 
 /**
  * Cholesky factor L (S = L·Lᵀ, lower triangular, row-major) of the symmetric S (lower
- * triangle read, not modified), or null when a pivot is not positive. Right-looking and
- * blocked: each block column is factored with dot products along rows, and the trailing
- * matrix is updated by one gemm on the active backend, so most of the n³/3 flops run at
- * gemm speed (a row-by-row factorisation runs at dot-product speed, 5× slower at n = 512).
+ * triangle read, not modified), or null when a pivot is not positive (linalg's blocked
+ * choleskyInPlace).
  *
  * @example
  * ```ts
@@ -190,28 +178,7 @@ const NB = 48;
  */
 export function choleskyOrNull(n: number, S: Float64Array): Float64Array | null {
   const A = Float64Array.from(S);
-  const gemm = kernels().gemm;
-  for (let k0 = 0; k0 < n; k0 += NB) {
-    const k1 = Math.min(k0 + NB, n);
-    for (let i = k0; i < n; i++) {
-      const ri = i * n;
-      for (let j = k0; j < Math.min(i + 1, k1); j++) {
-        const rj = j * n;
-        let s = A[ri + j]!;
-        for (let p = k0; p < j; p++) s -= A[ri + p]! * A[rj + p]!;
-        if (i === j) {
-          if (!(s > 0)) return null;
-          A[ri + j] = Math.sqrt(s);
-        } else {
-          A[ri + j] = s / A[rj + j]!;
-        }
-      }
-    }
-    // Trailing update A₂₂ ← A₂₂ − L₂₁·L₂₁ᵀ (both triangles; only the lower one is read later).
-    if (k1 < n) gemm(false, true, n - k1, n - k1, k1 - k0, -1, A, k1 * n + k0, n, A, k1 * n + k0, n, 1, A, k1 * n + k1, n);
-  }
-  for (let i = 0; i < n; i++) A.fill(0, i * n + i + 1, (i + 1) * n);
-  return A;
+  return choleskyInPlace(n, A) < 0 ? A : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkInt, checkNumber, checkOptions } from '../core/options.js';
 import { trsv } from './kernels/triangular.js';
 import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
+import { kernels } from './backend.js';
 
 /**
  * Adds row `size` to the lower-triangular factor L stored row-major in `data` (leading
@@ -40,11 +41,57 @@ export interface CholeskyOptions {
   check?: boolean;
 }
 
+/** Rows and columns per block of {@link choleskyInPlace}. */
+const NB = 48;
+
 /**
- * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix, row by row
- * (Cholesky–Banachiewicz, each row a forward substitution against the rows above, so
- * every inner loop reads contiguous rows). Float32 input is computed in float64. The
- * input is not modified.
+ * The unvalidated core of {@link cholesky}: overwrites the lower triangle of A (n × n,
+ * row-major; the lower triangle is read) with L, S = L·Lᵀ, and zeroes the strict upper
+ * triangle. Right-looking and blocked: each block column is factored with dot products
+ * along rows, and the trailing matrix is updated by one gemm on the active backend, so most
+ * of the n³/3 flops run at gemm speed (row by row runs at dot-product speed, about 5×
+ * slower at n = 512). Returns −1, or the first column j whose pivot is not positive (A is
+ * then left part-way, with that pivot in A[j, j]).
+ *
+ * @example
+ * ```ts
+ * const A = new Float64Array([4, 2, 2, 5]);
+ * choleskyInPlace(2, A); // -1
+ * Array.from(A);         // [2, 0, 1, 2]
+ * ```
+ */
+export function choleskyInPlace(n: number, A: Float64Array): number {
+  const gemm = kernels().gemm;
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = Math.min(k0 + NB, n);
+    for (let i = k0; i < n; i++) {
+      const ri = i * n;
+      for (let j = k0; j < Math.min(i + 1, k1); j++) {
+        const rj = j * n;
+        let s = A[ri + j]!;
+        for (let p = k0; p < j; p++) s -= A[ri + p]! * A[rj + p]!;
+        if (i === j) {
+          if (!(s > 0)) {
+            A[ri + j] = s; // the failing pivot, for the caller's message
+            return j;
+          }
+          A[ri + j] = Math.sqrt(s);
+        } else {
+          A[ri + j] = s / A[rj + j]!;
+        }
+      }
+    }
+    // Trailing update A₂₂ ← A₂₂ − L₂₁·L₂₁ᵀ (both triangles; only the lower one is read later).
+    if (k1 < n) gemm(false, true, n - k1, n - k1, k1 - k0, -1, A, k1 * n + k0, n, A, k1 * n + k0, n, 1, A, k1 * n + k1, n);
+  }
+  for (let i = 0; i < n; i++) A.fill(0, i * n + i + 1, (i + 1) * n);
+  return -1;
+}
+
+/**
+ * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix (blocked,
+ * with the trailing updates as gemm: {@link choleskyInPlace}). Float32 input is computed in
+ * float64. The input is not modified.
  *
  * @param S - symmetric positive definite, (n × n); the lower triangle is used
  * @returns L, lower triangular with a positive diagonal, (n × n)
@@ -52,7 +99,7 @@ export interface CholeskyOptions {
  *   `INVALID_INPUT` when it is not symmetric or not positive definite (naming the
  *   column whose pivot is not positive)
  *
- * @see Golub & Van Loan, Matrix Computations (4th ed.), §4.2.5
+ * @see Golub & Van Loan, Matrix Computations (4th ed.), §4.2
  *
  * @example
  * ```ts
@@ -66,13 +113,10 @@ export function cholesky(S: MatrixInput, options?: CholeskyOptions): Matrix<Floa
   const s = asSquare(S, 'S', 'a square symmetric positive definite matrix');
   if (check) checkSymmetric(s, 'S', symmetryTolerance(s), ', or pass { check: false } to use its lower triangle');
   const n = s.rows;
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) L[i * n + j] = s.data[i * n + j]!;
-    const pivot = choleskyAppendKernel(i, n, L, s.data[i * n + i]!);
-    if (!(pivot > 0)) {
-      fail('INVALID_INPUT', `S: received a matrix that is not positive definite: the pivot at column ${i} is ${pivot} (≤ 0), expected a symmetric positive definite matrix (add a small multiple of the identity to regularise a semi-definite one)`);
-    }
+  const L = Float64Array.from(s.data);
+  const column = choleskyInPlace(n, L);
+  if (column >= 0) {
+    fail('INVALID_INPUT', `S: received a matrix that is not positive definite: the pivot at column ${column} is ${L[column * n + column]} (≤ 0), expected a symmetric positive definite matrix (add a small multiple of the identity to regularise a semi-definite one)`);
   }
   return { rows: n, cols: n, data: L };
 }

@@ -49,7 +49,7 @@ describe('cholesky: exact small cases', () => {
 });
 
 describe('cholesky: reference values from ml-matrix CholeskyDecomposition', () => {
-  it.each([3, 17, 33, 65])('n = %i', (n) => {
+  it.each([3, 17, 33, 65, 130])('n = %i', (n) => {
     const S = spd(n, n);
     const ref = new CholeskyDecomposition(new MlMatrix(toArrays(S))).lowerTriangularMatrix.to1DArray();
     const L = cholesky(S);
@@ -75,7 +75,7 @@ describe('cholesky: properties', () => {
 });
 
 describe('CholeskyFactor: growing one row and column at a time', () => {
-  it('appending the columns of S one by one gives cholesky(S), through several reallocations', () => {
+  it('appending the columns of S one by one gives cholesky(S) (to rounding), through several reallocations', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
         const S = spd(n, seed);
@@ -86,7 +86,9 @@ describe('CholeskyFactor: growing one row and column at a time', () => {
         }
         expect(factor.size).toBe(n);
         expect(factor.capacity).toBeGreaterThanOrEqual(n);
-        expect(Array.from(choleskyFactorMatrix(factor).data)).toEqual(Array.from(cholesky(S).data));
+        // The same factor up to rounding: cholesky is blocked (its sums run in another order).
+        const grown = choleskyFactorMatrix(factor).data, direct = cholesky(S).data;
+        for (let t = 0; t < n * n; t++) expect(Math.abs(grown[t]! - direct[t]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(direct[t]!)));
       }),
       { numRuns: 30 },
     );

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { toArrays, type Matrix } from '../../src/core/index.js';
-import { eigh, symmetricEigen } from '../../src/linalg/eigh.js';
+import { eigh, eigvalsh, symmetricEigen } from '../../src/linalg/eigh.js';
 import { applySequence } from '../../src/linalg/kernels/householder.js';
 import { tridiagonalEigen, tridiagonalQL } from '../../src/linalg/kernels/tridiagonal.js';
 import { tridiagonalize } from '../../src/linalg/kernels/tridiagonalize.js';
@@ -231,5 +231,26 @@ describe('eigh: validation', () => {
     expectError(() => eigh([[1, NaN], [NaN, 1]]), 'NON_FINITE');
     expectError(() => eigh([]), 'EMPTY_INPUT');
     expectError(() => eigh([[1]], { check: 'yes' as unknown as boolean }), 'INVALID_OPTION');
+  });
+});
+
+describe('eigvalsh', () => {
+  it('equals the eigenvalues of eigh, descending, and leaves the input alone', () => {
+    for (const n of [1, 2, 5, 33, 70]) {
+      const B = Float64Array.from({ length: n * n }, (_, t) => Math.sin(t * 1.3 + n));
+      const S = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = B[i * n + j]! + B[j * n + i]!;
+      const copy = S.slice();
+      const values = eigvalsh({ rows: n, cols: n, data: S });
+      const reference = eigh({ rows: n, cols: n, data: S }).values;
+      expect(S).toEqual(copy);
+      for (let i = 0; i < n; i++) expect(Math.abs(values[i]! - reference[i]!)).toBeLessThan(1e-12 * (1 + Math.abs(reference[0]!)));
+      for (let i = 1; i < n; i++) expect(values[i]!).toBeLessThanOrEqual(values[i - 1]!);
+    }
+    expect(Array.from(eigvalsh([[0, 0], [0, 0]]))).toEqual([0, 0]);
+  });
+  it('rejects a non-symmetric matrix unless check is false', () => {
+    expect(() => eigvalsh([[1, 2], [0, 1]])).toThrow(/symmetric/);
+    expect(eigvalsh([[1, 2], [0, 1]], { check: false }).length).toBe(2);
   });
 });
