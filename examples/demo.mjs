@@ -97,6 +97,15 @@ if (ksvdSection) {
   }));
 }
 
+// Self-organizing maps of the digits (./sections/som.mjs).
+let somSection = null;
+try {
+  ({ somSection } = await import('./sections/som.mjs'));
+} catch (e) {
+  console.log(`SOM section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+}
+if (somSection) sections.push(somSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
 // Walks between Gaussians and between codes (./sections/interp.mjs).
 let interpSection = null;
 try {
@@ -128,7 +137,7 @@ const html = `<!doctype html>
 </head>
 <body>
 <h1>Latent spaces of faces and digits</h1>
-<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
+<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
 ${faces ? '' : '<br>(The faces section is missing: <code>../shared/data</code> was not found.)'}</p>
 ${sections.map((s) => s.html).join('\n')}

@@ -15,4 +15,5 @@ export * as kmeans from './kmeans/index.js';
 export * as metrics from './metrics/index.js';
 export * as omp from './omp/index.js';
 export * as ksvd from './ksvd/index.js';
+export * as som from './som/index.js';
 export * as interp from './interp/index.js';

@@ -22,6 +22,19 @@ export function useBackendFor(name: BackendName): void {
   afterAll(() => setKernels(undefined));
 }
 
+/** Runs `f` on the TypeScript backend, then on the WebAssembly one; restores the TypeScript kernels. */
+export function onBothBackends<T>(f: () => T): [T, T] {
+  try {
+    useBackend('js');
+    const js = f();
+    initSync();
+    useBackend('wasm');
+    return [js, f()];
+  } finally {
+    setKernels(undefined);
+  }
+}
+
 /** Sizes that cross every unroll (4) and block (128, 256) boundary of the kernels. */
 export const boundarySizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65] as const;
 

@@ -5,26 +5,13 @@ import * as kmeans from '../../src/kmeans/index.js';
 import { float32DistanceError } from '../../src/kmeans/solvers.js';
 import { kernels, setKernels } from '../../src/linalg/backend.js';
 import { initSync, useBackend } from '../../src/wasm/index.js';
-import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
+import { backendNames, fill, onBothBackends, useBackendFor } from '../helpers/backends.js';
 import { blobs, errorOf } from './data.js';
 
 const algorithms = ['lloyd', 'elkan', 'hamerly'] as const;
 
 function random(rows: number, cols: number, seed: number): Matrix<Float64Array> {
   return { rows, cols, data: fill(new Float64Array(rows * cols), seed) };
-}
-
-/** Runs `f` once on each backend and returns both results. */
-function onBothBackends<T>(f: () => T): [T, T] {
-  try {
-    useBackend('js');
-    const a = f();
-    initSync();
-    useBackend('wasm');
-    return [a, f()];
-  } finally {
-    setKernels(undefined);
-  }
 }
 
 /** The k rows of X at these indices, as a start for fit. */

@@ -3,9 +3,10 @@
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { pattern } from './suite.js';
 import { interpCase } from './cases/interp.js';
+import { somCase } from './cases/som.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'interp'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'interp'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -24,6 +25,7 @@ function unitRows(rows) {
 
 const cases = {
   interp: interpCase,
+  som: somCase,
   ksvd: (ksvd) => {
     const X = flatData(pattern(60, 10, 501));
     const model = ksvd.fit(X, { nAtoms: 12, nNonzero: 3, maxIter: 5, seed: 2 });

@@ -1,0 +1,274 @@
+// Best-matching units: for every row of X, the nearest weight vector (and the second
+// nearest, for the topographic error). One pass of the distance kernel per call, a block of
+// rows at a time: squared distances by the GEMM form ‖x‖² + ‖w‖² − 2x·w on the active
+// backend, the nearest by the kernel's row-wise argmin. The GEMM form rounds (float32 more
+// so), so every unit whose kernel distance lies within a proven rounding bound of the
+// smallest is measured again exactly, as Σ(xⱼ − wⱼ)² in float64: the winner is the unit
+// with the smallest exact distance (the lowest index on ties), whatever backend or element
+// type the kernel ran in, and the distances returned are exact.
+import type { FloatArray, Matrix } from '../core/matrix.js';
+import { kernels } from '../linalg/backend.js';
+import { allocate } from '../linalg/dtype.js';
+
+/**
+ * What a search returns for every row: its best units and their exact squared distances.
+ *
+ * @example
+ * ```ts
+ * const { first, firstDist } = new UnitSearch(X).find(W, units);
+ * ```
+ */
+export interface Matches {
+  /** Best unit of each row (n). */
+  readonly first: Int32Array;
+  /** Exact squared distance to it (n). */
+  readonly firstDist: Float64Array;
+  /** Second-best unit of each row (n), when asked for. */
+  readonly second?: Int32Array;
+}
+
+// Screening float64 data in float32 pays on the WebAssembly backend (twice the SIMD
+// lanes, half the bytes) once rows are long enough for the GEMM to dominate (as k-means).
+const SCREEN_MIN_FEATURES = 16;
+
+// Up to this many candidates a row is settled by exact distances in plain TypeScript (d
+// multiply-adds each); beyond, a float64 kernel pass over all units is cheaper.
+const DIRECT_CANDIDATES = 12;
+
+/**
+ * γ_{d+5} = (d + 5)u / (1 − (d + 5)u) for unit roundoff u: a dot product of length d in any
+ * summation order errs by at most γ_d Σ|xⱼwⱼ| (Higham, Accuracy and Stability of Numerical
+ * Algorithms, §3.1); rounding the inputs, the norms and the final additions add a few
+ * units. So a kernel distance errs by at most γ_{d+5}(‖x‖ + ‖w‖)², and the exact Σ(xⱼ − wⱼ)²
+ * by far less. Two distances compared, each with its error, and a factor 2 of margin: 4γ.
+ */
+function toleranceFactor(d: number, dtype: 'float32' | 'float64'): number {
+  const nu = (d + 5) * (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
+  return (4 * nu) / (1 - nu);
+}
+
+/** Σ(x[xo + j] − w[wo + j])² over j < d, in float64. */
+function exactSq(x: FloatArray, xo: number, w: Float64Array, wo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = x[xo + j]! - w[wo + j]!;
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * The rows as one kernel pass reads them: `x` (n × width, row-major) holds, for every row,
+ * the columns `cols` of X (all of them when undefined) minus `shift`. The columns left
+ * out are constant over the data (value `constant[j]`): they add Σ(c − w)² per unit, the
+ * same for every row, computed once per pass instead of once per row.
+ */
+interface KernelRows {
+  readonly x: FloatArray;
+  readonly dtype: 'float32' | 'float64';
+  readonly width: number;
+  readonly cols: Int32Array | undefined;
+  readonly shift: Float64Array | undefined;
+  /** ‖x − shift‖ over the kernel's columns, per row: the rounding bound's scale. */
+  readonly rowNorm: Float64Array;
+}
+
+/**
+ * Finds best-matching units of the rows of X against changing weights: created once per
+ * fit (the rows' norms; on the WebAssembly backend a float32 copy of X − mean without the
+ * columns that are constant over the data), then called once per epoch.
+ *
+ * @example
+ * ```ts
+ * const search = new UnitSearch(X);
+ * const { first, second } = search.find(W, units, true); // best and second-best unit of every row
+ * ```
+ */
+export class UnitSearch {
+  readonly n: number;
+  readonly d: number;
+  private readonly X: Matrix;
+  /** The rows as X itself (float64 or float32). */
+  private readonly plain: KernelRows;
+  /** The float32 copy for screening, on the WebAssembly backend. */
+  private readonly screened: KernelRows | undefined;
+  /** Per column: its value when constant over the data, NaN otherwise. */
+  private readonly constant: Float64Array;
+
+  /**
+   * @param X - (n × d), float64 or float32
+   * @param screen - allow the float32 copy of float64 data (when the WebAssembly backend is active)
+   */
+  constructor(X: Matrix, screen = true) {
+    const { rows: n, cols: d, data } = X;
+    this.X = X;
+    this.n = n;
+    this.d = d;
+    const rowNorm = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0, p = i * d; j < d; j++, p++) s += data[p]! * data[p]!;
+      rowNorm[i] = Math.sqrt(s);
+    }
+    this.plain = { x: data, dtype: data instanceof Float32Array ? 'float32' : 'float64', width: d, cols: undefined, shift: undefined, rowNorm };
+    this.constant = new Float64Array(d).fill(NaN);
+    const mirror = screen && data instanceof Float64Array && d >= SCREEN_MIN_FEATURES && kernels().name === 'wasm';
+    this.screened = mirror ? this.mirror(data, n, d) : undefined;
+  }
+
+  /** The float32 copy of the non-constant columns minus their mean, with its row norms. */
+  private mirror(data: Float64Array, n: number, d: number): KernelRows {
+    const mean = new Float64Array(d);
+    const lo = new Float64Array(d).fill(Infinity), hi = new Float64Array(d).fill(-Infinity);
+    for (let i = 0, p = 0; i < n; i++) {
+      for (let j = 0; j < d; j++, p++) {
+        const v = data[p]!;
+        mean[j] = mean[j]! + v;
+        if (v < lo[j]!) lo[j] = v;
+        if (v > hi[j]!) hi[j] = v;
+      }
+    }
+    const active: number[] = [];
+    for (let j = 0; j < d; j++) {
+      if (lo[j] === hi[j]) this.constant[j] = lo[j]!;
+      else active.push(j);
+    }
+    const cols = Int32Array.from(active);
+    const width = cols.length;
+    const shift = Float64Array.from(cols, (j) => mean[j]! / n);
+    const y = new Float32Array(n * width);
+    const rowNorm = new Float64Array(n);
+    for (let i = 0, p = 0; i < n; i++) {
+      let s = 0;
+      for (let t = 0; t < width; t++, p++) {
+        const v = data[i * d + cols[t]!]! - shift[t]!;
+        y[p] = v;
+        s += v * v;
+      }
+      rowNorm[i] = Math.sqrt(s);
+    }
+    return { x: y, dtype: 'float32', width, cols, shift, rowNorm };
+  }
+
+  /**
+   * The best unit of every row against `W` (units × d, float64), or the two best with
+   * `two`. Results go into `out` when given (reused across epochs).
+   */
+  find(W: Float64Array, units: number, two = false, out?: Matches): Matches {
+    const { n } = this;
+    const res: Matches = {
+      first: out?.first ?? new Int32Array(n),
+      firstDist: out?.firstDist ?? new Float64Array(n),
+      ...(two ? { second: out?.second ?? new Int32Array(n) } : {}),
+    };
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    if (this.screened === undefined) {
+      this.pass(this.plain, W, units, two, all, n, Infinity, res);
+      return res;
+    }
+    // Float32 screening: rows whose winners are clear are done; the others (more than a
+    // few units within the float32 bound of a winner) get a float64 kernel pass.
+    const queued = this.pass(this.screened, W, units, two, all, n, DIRECT_CANDIDATES, res);
+    if (queued.length > 0) this.pass(this.plain, W, units, two, queued, queued.length, Infinity, res);
+    return res;
+  }
+
+  /**
+   * One kernel pass over the rows `which[0 … count)`: kernel distances to the weights, then
+   * for each row the units within the rounding bound of its best (or second best) kernel
+   * distance are the candidates. At most `maxCandidates`: they are measured exactly and the
+   * row is resolved; more: the row is returned for a more precise pass.
+   */
+  private pass(view: KernelRows, W: Float64Array, units: number, two: boolean, which: Int32Array, count: number, maxCandidates: number, res: Matches): Int32Array {
+    const { d } = this;
+    const { dtype, width, cols, shift } = view;
+    const x = this.X.data;
+    const factor = toleranceFactor(width, dtype);
+    const direct = count === this.n; // rows in order: the kernel reads them in place
+    // The weights in the kernel's columns and element type; Σ(c − w)² over the constant columns.
+    const kw = allocate(dtype, units * width);
+    const extra = new Float64Array(units);
+    let wmax = 0, anyExtra = false;
+    for (let u = 0; u < units; u++) {
+      let s = 0;
+      for (let t = 0; t < width; t++) {
+        const v = cols === undefined ? W[u * d + t]! : W[u * d + cols[t]!]! - shift![t]!;
+        kw[u * width + t] = v;
+        s += v * v;
+      }
+      wmax = Math.max(wmax, s);
+      if (cols !== undefined && width < d) {
+        let e = 0;
+        for (let j = 0; j < d; j++) {
+          const c = this.constant[j]!;
+          if (c === c) e += (c - W[u * d + j]!) ** 2;
+        }
+        extra[u] = e;
+        if (e !== 0) anyExtra = true;
+      }
+    }
+    wmax = Math.sqrt(wmax);
+    const block = Math.max(8, Math.min(4096, Math.floor(524288 / Math.max(1, width)), Math.floor(1048576 / Math.max(1, units))));
+    const D = allocate(dtype, Math.min(block, count) * units);
+    const gathered = direct ? view.x : allocate(dtype, Math.min(block, count) * width);
+    const idx = new Int32Array(block);
+    const mins = allocate(dtype, block);
+    const idx2 = new Int32Array(block);
+    const mins2 = allocate(dtype, block);
+    const cand = new Int32Array(units);
+    const kern = kernels();
+    const queue: number[] = [];
+    for (let start = 0; start < count; start += block) {
+      const m = Math.min(block, count - start);
+      if (!direct) for (let r = 0; r < m; r++) gathered.set(view.x.subarray(which[start + r]! * width, which[start + r]! * width + width), r * width);
+      kern.sqDistances(m, units, width, gathered, direct ? start * width : 0, width, null, kw, 0, width, null, D, 0, units);
+      // The common case (one winner, no constant columns): the nearest and second nearest by
+      // two calls of the kernel's argmin (the nearest masked with +∞ for the second); a row
+      // whose runner-up is beyond the bound has one candidate and needs no scan.
+      const quick = !two && !anyExtra;
+      if (quick) {
+        kern.argminRows(m, units, D, 0, units, idx, mins);
+        for (let r = 0; r < m; r++) D[r * units + idx[r]!] = Infinity;
+        kern.argminRows(m, units, D, 0, units, idx2, mins2);
+      }
+      for (let r = 0; r < m; r++) {
+        const i = which[start + r]!;
+        const t = view.rowNorm[i]! + wmax;
+        const tol = factor * t * t;
+        const o = r * units;
+        let c = 0;
+        if (quick) {
+          // The masked winner is a candidate; others only when the runner-up is close.
+          cand[c++] = idx[r]!;
+          if (mins2[r]! <= mins[r]! + tol) {
+            const limit = mins[r]! + tol;
+            for (let u = 0; u < units && c <= maxCandidates; u++) if (D[o + u]! <= limit) cand[c++] = u;
+          }
+        } else {
+          let v1 = Infinity, v2 = Infinity;
+          for (let u = 0; u < units; u++) {
+            const v = D[o + u]! + extra[u]!;
+            if (v < v1) { v2 = v1; v1 = v; } else if (v < v2) { v2 = v; }
+          }
+          const limit = (two && units > 1 ? v2 : v1) + tol;
+          for (let u = 0; u < units && c <= maxCandidates; u++) if (D[o + u]! + extra[u]! <= limit) cand[c++] = u;
+        }
+        if (c > maxCandidates) {
+          queue.push(i);
+          continue;
+        }
+        // The candidates, exactly: the smallest (and second smallest) Σ(x − w)², lowest index on ties.
+        let b1 = -1, e1 = Infinity, b2 = -1, e2 = Infinity;
+        for (let q = 0; q < c; q++) {
+          const u = cand[q]!;
+          const e = exactSq(x, i * d, W, u * d, d);
+          if (e < e1) { b2 = b1; e2 = e1; b1 = u; e1 = e; } else if (e < e2) { b2 = u; e2 = e; }
+        }
+        res.first[i] = b1;
+        res.firstDist[i] = e1;
+        if (res.second !== undefined) res.second[i] = b2;
+      }
+    }
+    return Int32Array.from(queue);
+  }
+}
