@@ -4,28 +4,19 @@
 import * as pca from '../../dist/pca.js';
 import { grid } from '../../dist/image.js';
 import { backend, init } from '../../dist/wasm.js';
+import { $, loadPictures, runPage } from './pictures.js';
 
 const SLIDERS = 8;
 const RANGE = 4; // slider range, in standard deviations
-const $ = (id) => document.getElementById(id);
 
-main().catch((e) => {
-  $('status').textContent = `Something went wrong: ${e instanceof Error ? e.message : e}`;
-  document.body.dataset.state = 'error';
-  console.error(e);
-});
+runPage(main);
 
 async function main() {
   // 1. The pictures: count · width · height bytes, one picture after another.
-  const info = await fetchOk('/data/info.json').then((r) => r.json());
-  const bytes = new Uint8Array(await fetchOk(info.pixels).then((r) => r.arrayBuffer()));
+  const { info, X } = await loadPictures();
   const { count, width, height, noun } = info;
   const d = width * height;
-  if (bytes.length !== count * d) throw new Error(`${info.pixels}: ${bytes.length} bytes, expected ${count} × ${d}`);
-  const X = { rows: count, cols: d, data: Float64Array.from(bytes, (v) => v / 255) };
-  document.querySelectorAll('.noun').forEach((el) => { el.textContent = noun; });
   $('pick').max = String(count - 1);
-  $('credit').textContent = info.credit;
 
   // 2. The model: WebAssembly where the page allows it, then one fit and every coordinate.
   await init();
@@ -132,11 +123,6 @@ async function main() {
   }
 }
 
-async function fetchOk(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status} (is this page served by examples/browser/serve.mjs?)`);
-  return r;
-}
 
 /** A standard normal draw (Box–Muller); the page's randomness, not the library's. */
 function gaussian() {

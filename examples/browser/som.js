@@ -6,25 +6,16 @@
 import * as som from '../../dist/som.js';
 import { grid } from '../../dist/image.js';
 import { backend, init } from '../../dist/wasm.js';
+import { $, loadPictures, runPage } from './pictures.js';
 
-const $ = (id) => document.getElementById(id);
 let stopRequested = false;
 
-main().catch((e) => {
-  $('status').textContent = `Something went wrong: ${e instanceof Error ? e.message : e}`;
-  document.body.dataset.state = 'error';
-  console.error(e);
-});
+runPage(main);
 
 async function main() {
-  const info = await fetchOk('/data/info.json').then((r) => r.json());
-  const bytes = new Uint8Array(await fetchOk(info.pixels).then((r) => r.arrayBuffer()));
+  const { info, X } = await loadPictures();
   const { count, width, height, noun } = info;
   const d = width * height;
-  if (bytes.length !== count * d) throw new Error(`${info.pixels}: ${bytes.length} bytes, expected ${count} × ${d}`);
-  const X = { rows: count, cols: d, data: Float64Array.from(bytes, (v) => v / 255) };
-  document.querySelectorAll('.noun').forEach((el) => { el.textContent = noun; });
-  $('credit').textContent = info.credit;
   await init();
   $('status').textContent = `${count} ${noun}s of ${width} × ${height} pixels, on the ${backend()} backend. Choose a grid and press Train.`;
   $('pause').addEventListener('input', () => { $('pause-out').value = `${$('pause').value} ms`; });
@@ -106,8 +97,3 @@ function sleep(ms) {
   return new Promise((resolve) => { setTimeout(resolve, ms); });
 }
 
-async function fetchOk(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status} (is this page served by examples/browser/serve.mjs?)`);
-  return r;
-}
