@@ -16,4 +16,5 @@ export * as metrics from './metrics/index.js';
 export * as omp from './omp/index.js';
 export * as ksvd from './ksvd/index.js';
 export * as som from './som/index.js';
+export * as tsne from './tsne/index.js';
 export * as interp from './interp/index.js';

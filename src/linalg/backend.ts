@@ -77,6 +77,13 @@ export interface Kernels {
    * contiguous).
    */
   secularEigen(k: number, d: Float64Array, z: Float64Array, rho: number, lambda: Float64Array, U: Float64Array): void;
+  /**
+   * The repulsive forces of 2-D Barnes-Hut t-SNE (float64) from a quadtree in flat records,
+   * returning the normaliser Z: see `tsneRepulsion2` in ./kernels/tsne.ts for the layout.
+   * n points of Y (n × 2) visited in `order`; `rec` holds 4 numbers per cell and `child`
+   * one index per cell (its length is the number of cells); out (n × 2) is overwritten.
+   */
+  tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number;
 }
 
 let active: Kernels = jsKernels;

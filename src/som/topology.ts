@@ -1,7 +1,7 @@
 // The map's grid: where each unit sits, which units are neighbours, how far apart two units
 // are on the grid, and the neighbourhood functions of the distance.
 import { describe, fail } from '../core/errors.js';
-import { portableExp } from './math.js';
+import { portableExp } from '../core/math.js';
 
 /**
  * The layout of the units:

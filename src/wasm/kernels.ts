@@ -44,6 +44,8 @@ export interface WasmExports {
   ): void;
   dsecularWork(k: number): number;
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
+  dtsnerep2Work(): number;
+  dtsnerep2(n: number, order: number, y: number, rec: number, child: number, out: number, work: number): number;
 }
 
 type GemmFn = (
@@ -444,6 +446,26 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       ex.dsecular(k, pd, pz, rho, pl, pu, pw);
       lambda.set(v.subarray(pl / 8, pl / 8 + k));
       U.set(v.subarray(pu / 8, pu / 8 + k * k));
+    },
+
+    tsneRepulsion2(n, order, Y, rec, child, out) {
+      if (n <= 0) return 0;
+      const cells = child.length;
+      arena.begin();
+      const po = arena.alloc(n * 4);
+      const py = arena.alloc(n * 16);
+      const pr = arena.alloc(cells * 32);
+      const pc = arena.alloc(cells * 4);
+      const pout = arena.alloc(n * 16);
+      const pw = arena.alloc(ex.dtsnerep2Work());
+      if (!arena.commit()) return jsKernels.tsneRepulsion2(n, order, Y, rec, child, out);
+      arena.i32.set(order.subarray(0, n), po / 4);
+      arena.f64.set(Y.subarray(0, 2 * n), py / 8);
+      arena.f64.set(rec.subarray(0, 4 * cells), pr / 8);
+      arena.i32.set(child.subarray(0, cells), pc / 4);
+      const Z = ex.dtsnerep2(n, po, py, pr, pc, pout, pw);
+      out.set(arena.f64.subarray(pout / 8, pout / 8 + 2 * n));
+      return Z;
     },
   };
   return kernels;

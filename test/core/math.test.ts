@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { portableLog } from '../../src/core/math.js';
+import { portableExp, portableLog } from '../../src/core/math.js';
 
 describe('portableLog', () => {
   it('agrees with Math.log to within 2 ulp over the whole positive range (property)', () => {
@@ -29,5 +29,24 @@ describe('portableLog', () => {
     expect(portableLog(NaN)).toBeNaN();
     expect(portableLog(Infinity)).toBe(Infinity);
     expect(Math.abs(portableLog(5e-324) - Math.log(5e-324))).toBeLessThan(1e-12);
+  });
+});
+
+describe('portableExp', () => {
+  it('agrees with Math.exp to 2 ulp over the whole range', () => {
+    fc.assert(fc.property(fc.double({ min: -745, max: 709, noNaN: true }), (x) => {
+      const e = Math.exp(x);
+      expect(Math.abs(portableExp(x) - e)).toBeLessThanOrEqual(4.5e-16 * e + Number.MIN_VALUE);
+    }), { numRuns: 2000 });
+    for (let x = -745; x <= 709; x += 0.7310001) {
+      const e = Math.exp(x);
+      expect(Math.abs(portableExp(x) - e)).toBeLessThanOrEqual(4.5e-16 * e + Number.MIN_VALUE);
+    }
+  });
+  it('is exact at 0 and saturates at the edges', () => {
+    expect(portableExp(0)).toBe(1);
+    expect(portableExp(-800)).toBe(0);
+    expect(portableExp(710)).toBe(Infinity);
+    expect(portableExp(NaN)).toBeNaN();
   });
 });

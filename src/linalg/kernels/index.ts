@@ -6,6 +6,7 @@ import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
+import { tsneRepulsion2 } from './tsne.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -20,4 +21,5 @@ export const jsKernels: Kernels = {
   tridiagonalize,
   applyReflectorsRight,
   secularEigen,
+  tsneRepulsion2,
 };

@@ -4,9 +4,10 @@
 import { pattern } from './suite.js';
 import { interpCase } from './cases/interp.js';
 import { somCase } from './cases/som.js';
+import { tsneCase } from './cases/tsne.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'interp'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp'];
 
 function flatData(rows) {
   const cols = rows[0].length;
@@ -26,6 +27,7 @@ function unitRows(rows) {
 const cases = {
   interp: interpCase,
   som: somCase,
+  tsne: tsneCase,
   ksvd: (ksvd) => {
     const X = flatData(pattern(60, 10, 501));
     const model = ksvd.fit(X, { nAtoms: 12, nNonzero: 3, maxIter: 5, seed: 2 });
