@@ -66,21 +66,6 @@ export function transposeInPlace(n: number, S: Float64Array): Float64Array {
 }
 
 /**
- * A copy of S with entries below 2⁻⁹⁶⁰ of its largest set to 0, and that largest |entry|.
- * Such entries are far below rounding, and a column of them makes the Householder step
- * of the eigensolver divide by a subnormal number (1/(α − β) overflows to ∞, and the
- * result is NaN); see the note on src/linalg/kernels/reflectors.ts in docs/interp.md.
- */
-function flushed(n: number, S: Float64Array): { A: Float64Array; amax: number } {
-  const A = Float64Array.from(S);
-  let amax = 0;
-  for (let p = 0; p < n * n; p++) amax = Math.max(amax, Math.abs(A[p]!));
-  const tiny = amax * 2 ** -960;
-  for (let p = 0; p < n * n; p++) if (Math.abs(A[p]!) < tiny) A[p] = 0;
-  return { A, amax };
-}
-
-/**
  * Eigenpairs of the symmetric S (not modified), values descending.
  *
  * @example
@@ -89,13 +74,13 @@ function flushed(n: number, S: Float64Array): { A: Float64Array; amax: number } 
  * ```
  */
 export function eigen(n: number, S: Float64Array): { values: Float64Array; vectors: Float64Array } {
-  const r = symmetricEigen(n, flushed(n, S).A);
+  const r = symmetricEigen(n, Float64Array.from(S));
   return { values: r.values, vectors: r.vectors.data };
 }
 
 /**
  * The eigenvalues of the symmetric S (not modified; only the upper triangle is read),
- * descending, without eigenvectors (linalg's symmetricEigenvalues, after the flush).
+ * descending, without eigenvectors (linalg's symmetricEigenvalues).
  *
  * @example
  * ```ts
@@ -103,7 +88,7 @@ export function eigen(n: number, S: Float64Array): { values: Float64Array; vecto
  * ```
  */
 export function eigenvalues(n: number, S: Float64Array): Float64Array {
-  return symmetricEigenvalues(n, flushed(n, S).A);
+  return symmetricEigenvalues(n, Float64Array.from(S));
 }
 
 /**

@@ -63,6 +63,14 @@ export function eigh(S: MatrixInput, options?: EighOptions): EighResult {
 }
 
 /**
+ * 0 for an entry of the scaled matrix (largest |entry| ≈ 1) below 2⁻⁹⁰⁰: far below rounding,
+ * and such entries, subnormal ones above all, would reach the divide-and-conquer's secular
+ * equation as off-diagonals whose reciprocals overflow.
+ */
+const TINY = 2 ** -900;
+const flushTiny = (v: number): number => (Math.abs(v) < TINY ? 0 : v);
+
+/**
  * The unvalidated core of {@link eigh}: all eigenpairs of the symmetric A (n × n,
  * row-major, overwritten; the upper triangle is read), eigenvalues descending,
  * eigenvectors as columns with canonical signs. For callers that built A themselves
@@ -97,8 +105,8 @@ export function symmetricEigen(n: number, A: Float64Array): EighResult {
   const Ac = nz === 0 ? A : new Float64Array(na * na);
   for (let a = 0; a < na; a++) {
     const src = active[a]! * n, dst = a * na;
-    if (nz === 0) for (let b = 0; b < na; b++) Ac[dst + b] = A[src + b]! * scale;
-    else for (let b = 0; b < na; b++) Ac[dst + b] = A[src + active[b]!]! * scale;
+    if (nz === 0) for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(A[src + b]! * scale);
+    else for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(A[src + active[b]!]! * scale);
   }
   const { values: dc, rows: Z } = compactEigen(na, Ac);
   return assemble(n, active, zero, dc, Z, scale);
@@ -142,7 +150,7 @@ export function symmetricEigenvalues(n: number, A: Float64Array): Float64Array {
   if (amax === 0) return d;
   // A power of two keeps the scaling exact, as in symmetricEigen.
   const scale = 2 ** -Math.round(Math.log2(amax));
-  for (let p = 0; p < n * n; p++) A[p] = A[p]! * scale;
+  for (let p = 0; p < n * n; p++) A[p] = flushTiny(A[p]! * scale);
   const e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
   kernels().tridiagonalize(n, A, 0, n, d, e, tau);
   tridiagonalQL(n, d, 0, e, 0, new Float64Array(0), 0, 0, 0);

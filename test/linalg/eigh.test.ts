@@ -254,3 +254,16 @@ describe('eigvalsh', () => {
     expect(eigvalsh([[1, 2], [0, 1]], { check: false }).length).toBe(2);
   });
 });
+
+describe.each(backendNames)('eigh with subnormal entries on the %s backend', (name) => {
+  useBackendFor(name);
+  it('a column of subnormal entries gives finite eigenpairs, not NaN', () => {
+    // α − β is then subnormal, and 1/(α − β) overflowed to ∞ before the reflector divided instead.
+    const S = [[0.1, 0, -2.5e-323], [0, 0.1, 0], [-2.5e-323, 0, 1.37]];
+    const { values, vectors } = eigh(S);
+    for (const v of [...values, ...vectors.data]) expect(Number.isFinite(v)).toBe(true);
+    expect(Math.abs(values[0]! - 1.37)).toBeLessThan(1e-15);
+    expect(Math.abs(values[2]! - 0.1)).toBeLessThan(1e-15);
+    expect(Array.from(eigvalsh(S)).every(Number.isFinite)).toBe(true);
+  });
+});

@@ -8,6 +8,9 @@ import type { Kernels } from '../backend.js';
 // This module imports no backend, so the kernel table (./index.ts) can import it without
 // an import cycle.
 
+/** The smallest normal double. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
 /** The gemm signature of {@link Kernels}. */
 export type Gemm = Kernels['gemm'];
 
@@ -46,8 +49,14 @@ export function householder(n: number, x: Float64Array, off: number, stride: num
   // β takes the sign opposite to α so that α − β never cancels.
   const beta = alpha >= 0 ? -norm : norm;
   const tau = (beta - alpha) / beta;
-  const inv = 1 / (alpha - beta);
-  for (let i = 1, p = off + stride; i < n; i++, p += stride) x[p] = x[p]! * inv;
+  const d = alpha - beta;
+  if (Math.abs(d) >= MIN_NORMAL) {
+    const inv = 1 / d;
+    for (let i = 1, p = off + stride; i < n; i++, p += stride) x[p] = x[p]! * inv;
+  } else {
+    // A subnormal α − β (a column of subnormal entries): 1/(α − β) would overflow.
+    for (let i = 1, p = off + stride; i < n; i++, p += stride) x[p] = x[p]! / d;
+  }
   x[off] = beta;
   return tau;
 }

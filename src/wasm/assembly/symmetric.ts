@@ -29,6 +29,9 @@ import { gemmCore, dgemmWork } from './f64';
   return (bytes + 15) & ~(<usize>15);
 }
 
+/** The smallest normal double. */
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+
 /**
  * Householder reflector for the n contiguous values at x (LAPACK dlarfg, as householder()
  * in src/linalg/kernels/reflectors.ts): x[0] ← β, x[1..] ← v[1..], returns τ (0 when
@@ -51,8 +54,14 @@ function dlarfg(n: i32, x: usize): f64 {
   const norm = scale * sqrt<f64>(a0 * a0 + ss);
   const beta = alpha >= 0 ? -norm : norm;
   const tau = (beta - alpha) / beta;
-  const inv = 1 / (alpha - beta);
-  for (let i = 1; i < n; i++) store<f64>(at(x, i), load<f64>(at(x, i)) * inv);
+  const d = alpha - beta;
+  if (abs<f64>(d) >= MIN_NORMAL) {
+    const inv = 1 / d;
+    for (let i = 1; i < n; i++) store<f64>(at(x, i), load<f64>(at(x, i)) * inv);
+  } else {
+    // A subnormal α − β (a column of subnormal entries): 1/(α − β) would overflow.
+    for (let i = 1; i < n; i++) store<f64>(at(x, i), load<f64>(at(x, i)) / d);
+  }
   store<f64>(x, beta);
   return tau;
 }
