@@ -183,3 +183,29 @@ function fmtMs(ms) {
 function firstLine(e) {
   return String(e instanceof Error ? e.message : e).split('\n')[0];
 }
+
+/**
+ * Targets measured outside a case (whole fits, figures from a child process): `target`
+ * records and prints one (ratio ≥ min is met; a null ratio is "not measured"), `push` adds
+ * one already judged, and `write` saves them with any extra figures where run-all collects
+ * them (BENCH_JSON/<id>.json).
+ */
+export function targetList(ours) {
+  const targets = [];
+  return {
+    targets,
+    target(label, ratio, min, extra = '') {
+      const met = ratio === null || ratio === undefined ? null : ratio >= min;
+      targets.push({ label, ours, peer: '', min, ratio: ratio ?? null, met });
+      console.log(`  target: ${label}: ${met === null ? '–' : `${ratio.toFixed(2)}×`} (want ≥ ${min}×) ${met === null ? 'not measured' : met ? 'MET' : 'NOT MET'}${extra}`);
+    },
+    push(t) {
+      targets.push({ ours, peer: '', ...t });
+    },
+    write(id, title, extra = {}) {
+      if (!process.env.BENCH_JSON) return;
+      mkdirSync(process.env.BENCH_JSON, { recursive: true });
+      writeFileSync(join(process.env.BENCH_JSON, `${id}.json`), JSON.stringify({ id, title, results: [], targets, ...extra }, null, 2));
+    },
+  };
+}

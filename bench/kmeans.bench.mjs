@@ -11,11 +11,11 @@
 // 3. nInit = 10 k-means++ seedings: the final inertia against scikit-learn's.
 // 4. Mini-batch k-means: inertia on all 10,000 digits against time, ours and scikit-learn's.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadPeer, median, runCase } from './harness.mjs';
+import { loadPeer, median, runCase, targetList } from './harness.mjs';
 import { loadMnist } from './data.mjs';
 import * as kmeans from '../dist/kmeans.js';
 
@@ -283,12 +283,7 @@ console.log(`  (full Lloyd from the shared start: inertia ${full.inertia.toFixed
 
 // Targets of issue 5, ratio = peer / ours where "≥" is wanted.
 const perIter = (ms, it) => ms / it;
-const targets = [];
-function target(label, ratio, min, extra = '') {
-  const met = ratio === null ? null : ratio >= min;
-  targets.push({ label, ours: 'latentspace', peer: '', min, ratio, met });
-  console.log(`  target: ${label}: ${ratio === null ? '–' : `${ratio.toFixed(2)}×`} (want ≥ ${min}×) ${met === null ? 'not measured' : met ? 'MET' : 'NOT MET'}${extra}`);
-}
+const { target, write: writeTargets } = targetList('latentspace');
 console.log('\n### targets');
 const oursLloyd = medianOf(caseFixed, 'latentspace lloyd');
 const skLloyd = sk?.['fixed lloyd'];
@@ -302,11 +297,7 @@ if (sk) {
   target('nInit = 10 inertia vs scikit-learn (ratio = theirs / ours)', skTen / ten.inertia, 1, `; ${ten.inertia.toFixed(2)} vs ${skTen.toFixed(2)}`);
 }
 
-if (process.env.BENCH_JSON) {
-  mkdirSync(process.env.BENCH_JSON, { recursive: true });
-  writeFileSync(join(process.env.BENCH_JSON, 'kmeans-targets.json'), JSON.stringify({
-    id: 'kmeans-targets', title: 'k-means targets of issue 5', results: [], targets,
-    sklearn: sk, fixed: rowsFixed, kmeansPlusPlus: rowsPP, nInit10: rowsTen, miniBatch: { ours: ourCurve, sklearn: sk?.minibatch ?? null },
-  }, null, 2));
-}
+writeTargets('kmeans-targets', 'k-means targets of issue 5', {
+  sklearn: sk, fixed: rowsFixed, kmeansPlusPlus: rowsPP, nInit10: rowsTen, miniBatch: { ours: ourCurve, sklearn: sk?.minibatch ?? null },
+});
 onJs();

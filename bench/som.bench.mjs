@@ -12,10 +12,10 @@
 // Targets of issue 8: batch ≥ 15× faster than kohonen online with a quantization error ≤
 // kohonen online's, and ≥ 30× faster than ml-som.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPeer, median, runCase } from './harness.mjs';
+import { loadPeer, median, runCase, targetList } from './harness.mjs';
 import { loadMnist } from './data.mjs';
 import { Random } from '../dist/core.js';
 import * as som from '../dist/som.js';
@@ -165,12 +165,7 @@ const line = (cells) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) 
 console.log(line(head));
 for (const r of rows) console.log(line(r));
 
-const targets = [];
-function target(label, ratio, min, extra = '') {
-  const met = ratio === null ? null : ratio >= min;
-  targets.push({ label, ours: 'latentspace batch', peer: '', min, ratio, met });
-  console.log(`  target: ${label}: ${ratio === null ? '–' : `${ratio.toFixed(2)}×`} (want ≥ ${min}×) ${met === null ? 'not measured' : met ? 'MET' : 'NOT MET'}${extra}`);
-}
+const { target, push, write: writeTargets } = targetList('latentspace batch');
 console.log('\n### targets');
 const oursMs = medianOf('latentspace batch');
 const oursModel = outcome.get('latentspace batch');
@@ -178,15 +173,12 @@ const oursQe = oursModel ? errorsOf(oursModel).qe : null;
 target('batch vs kohonen online (time)', koh && oursMs ? koh.online.ms / oursMs : null, 15);
 if (koh && oursQe !== null) {
   const ok = oursQe <= koh.online.qe;
-  targets.push({ label: 'batch QE ≤ kohonen online QE', ratio: koh.online.qe / oursQe, min: 1, met: ok });
+  push({ label: 'batch QE ≤ kohonen online QE', ratio: koh.online.qe / oursQe, min: 1, met: ok });
   console.log(`  target: batch QE ≤ kohonen online QE: ${oursQe.toFixed(3)} vs ${koh.online.qe.toFixed(3)} ${ok ? 'MET' : 'NOT MET'}`);
 }
 const ml = medianOf('ml-som');
 target('batch vs ml-som (time)', ml && oursMs ? ml / oursMs : null, 30);
 
-if (process.env.BENCH_JSON) {
-  mkdirSync(process.env.BENCH_JSON, { recursive: true });
-  writeFileSync(join(process.env.BENCH_JSON, 'som-targets.json'), JSON.stringify({ id: 'som-targets', title: 'SOM targets of issue 8', results: [], targets, kohonen: koh, table: rows }, null, 2));
-}
+writeTargets('som-targets', 'SOM targets of issue 8', { kohonen: koh, table: rows });
 onJs();
 void median;
