@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Random } from '../dist/core.js';
 import { median } from './harness.mjs';
+import { recovered, syntheticDictionary } from '../test/ksvd/synthetic-data.mjs';
 
 if (!existsSync(new URL('../dist/ksvd.js', import.meta.url))) {
   console.log('\n## K-SVD: skipped (dist/ksvd.js is missing: latentspace/ksvd is not built)');
@@ -28,45 +29,7 @@ const nAtoms = 50, nFeatures = 20, nSamples = 1500, k = 3, maxIter = 80;
 const seeds = [0, 1, 2, 3, 4];
 const snrs = [Infinity, 30, 20, 10];
 
-function synthetic(seed, snrDb) {
-  const rng = new Random(seed);
-  const D = new Float64Array(nAtoms * nFeatures);
-  for (let a = 0; a < nAtoms; a++) {
-    const row = D.subarray(a * nFeatures, (a + 1) * nFeatures);
-    rng.fillNormal(row);
-    const n = Math.hypot(...row);
-    for (let j = 0; j < nFeatures; j++) row[j] /= n;
-  }
-  const X = new Float64Array(nSamples * nFeatures);
-  for (let i = 0; i < nSamples; i++) {
-    for (const a of rng.sampleWithoutReplacement(nAtoms, k)) {
-      const c = rng.normal();
-      for (let j = 0; j < nFeatures; j++) X[i * nFeatures + j] += c * D[a * nFeatures + j];
-    }
-  }
-  if (Number.isFinite(snrDb)) {
-    let power = 0;
-    for (const v of X) power += v * v;
-    const sigma = Math.sqrt(power / X.length / 10 ** (snrDb / 10));
-    for (let t = 0; t < X.length; t++) X[t] += sigma * rng.normal();
-  }
-  return { D: { rows: nAtoms, cols: nFeatures, data: D }, X: { rows: nSamples, cols: nFeatures, data: X } };
-}
-
-function recovered(truth, learned) {
-  const p = truth.cols;
-  let found = 0;
-  for (let a = 0; a < truth.rows; a++) {
-    let best = 0;
-    for (let b = 0; b < learned.rows; b++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += truth.data[a * p + j] * learned.data[b * p + j];
-      best = Math.max(best, Math.abs(s));
-    }
-    if (1 - best < 0.01) found++;
-  }
-  return found / truth.rows;
-}
+const synthetic = (seed, snrDb) => syntheticDictionary(Random, seed, nAtoms, nFeatures, nSamples, k, snrDb);
 
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 console.log(`\n## K-SVD: ${nSamples} signals × ${nFeatures} features, ${nAtoms} atoms, ${k} non-zeros, ${maxIter} iterations`);
