@@ -23,3 +23,18 @@ export function loadMnist() {
   }
   return { rows: n, cols: d, data, firstOfClass };
 }
+
+/**
+ * The first `perClass` digits of each class, class by class (a balanced subset: the
+ * package orders digits by class, so its first rows are all 0s), with their labels.
+ * `digits` is what {@link loadMnist} returns.
+ */
+export function balancedDigits({ cols, data, firstOfClass }, perClass) {
+  const out = new Float64Array(firstOfClass.length * perClass * cols);
+  const labels = new Int32Array(firstOfClass.length * perClass);
+  firstOfClass.forEach((start, c) => {
+    out.set(data.subarray(start * cols, (start + perClass) * cols), c * perClass * cols);
+    labels.fill(c, c * perClass, (c + 1) * perClass);
+  });
+  return { rows: firstOfClass.length * perClass, cols, data: out, labels };
+}

@@ -73,6 +73,15 @@ try {
 }
 if (kmeansSection) sections.push(kmeansSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
+// The t-SNE map of 2,500 digits (./sections/tsne.mjs).
+let tsneSection = null;
+try {
+  ({ tsneSection } = await import('./sections/tsne.mjs'));
+} catch (e) {
+  console.log(`t-SNE section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+}
+if (tsneSection) sections.push(tsneSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
 // "Decoding the thought vector" (./sections/ksvd.mjs): sparse codes of PCA coordinates, on
 // the faces when they are there and always on 2,000 digits (whose pictures docs/ uses).
 let ksvdSection = null;
@@ -137,7 +146,7 @@ const html = `<!doctype html>
 </head>
 <body>
 <h1>Latent spaces of faces and digits</h1>
-<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
+<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${tsneSection ? ', a t-SNE map with <code>latentspace/tsne</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
 ${faces ? '' : '<br>(The faces section is missing: <code>../shared/data</code> was not found.)'}</p>
 ${sections.map((s) => s.html).join('\n')}
