@@ -1,9 +1,10 @@
 // A tiny static server for the browser examples: serves the repository root, read-only, on
-// 127.0.0.1, plus the pictures the eigenfaces page needs (a page opened from file:// may
+// 127.0.0.1, plus the pictures the example pages need (a page opened from file:// may
 // not read files beside it, and ../shared/data is outside the repository).
 //
 //   npm run build && node examples/browser/serve.mjs [--port 8080] [--digits]
-//   then open http://127.0.0.1:8080/examples/browser/eigenfaces.html
+//   then open http://127.0.0.1:8080/examples/browser/eigenfaces.html (PCA sliders),
+//   …/som.html (a self-organizing map unfolding) or …/tsne.html (t-SNE in a Web Worker)
 //
 // Endpoints besides the files:
 //   /data/info.json   { source, count, width, height, pixels, credit }
