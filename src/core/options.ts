@@ -30,13 +30,62 @@ export function checkChoice<T extends string>(value: unknown, name: string, choi
   return value as T;
 }
 
-/** Rejects anything that is not a plain options object (undefined means "all defaults"). */
-export function checkOptions<T extends object>(options: T | undefined, name = 'options'): Partial<T> {
+/**
+ * Rejects anything that is not a plain options object (undefined means "all defaults"),
+ * and, given the names the function knows, any other key: a misspelt option would
+ * otherwise be ignored without a word. The error suggests the nearest known name.
+ */
+export function checkOptions<T extends object>(options: T | undefined, known?: readonly string[], name = 'options'): Partial<T> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     fail('INVALID_OPTION', `${name}: received ${describe(options)}, expected an options object`);
   }
+  if (known !== undefined) {
+    for (const key of Object.keys(options)) {
+      if (known.includes(key)) continue;
+      const near = nearest(key, known);
+      fail('INVALID_OPTION', `${name}: received an unknown option '${key}'${near === undefined ? '' : ` (did you mean '${near}'?)`}, expected only ${known.map((k) => `'${k}'`).join(', ')}`);
+    }
+  }
   return options;
+}
+
+/**
+ * The names of every option of T, checked by the compiler both ways: a name T lacks, or a
+ * list that misses one of T's, does not compile. Serves {@link checkOptions}.
+ *
+ * @example
+ * ```ts
+ * interface O { k?: number; seed?: number }
+ * const names = optionNames<O>()('k', 'seed'); // omitting 'seed' would not compile
+ * ```
+ */
+export function optionNames<T extends object>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    ...names: K & ([Exclude<keyof T & string, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T & string, K[number]> })
+  ): readonly string[] => names;
+}
+
+/** The known name within edit distance 2 of `key` (case-insensitive), if any. */
+function nearest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined, bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 function range(min: number, max: number): string {

@@ -1,6 +1,6 @@
 import { assertNever, describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { COLORMAPS, colormapTable, type ColormapName } from './colormap.js';
 
 /**
@@ -86,6 +86,9 @@ interface ResolvedGridOptions {
   scale: number;
 }
 
+/** Every option name of {@link GridOptions} (unknown ones are rejected). */
+const GRID_OPTION_NAMES = optionNames<GridOptions>()('width', 'height', 'columns', 'padding', 'normalize', 'colormap', 'background', 'scale');
+
 /**
  * Tiles pictures stored as matrix rows into one RGBA picture: eigenfaces, dictionary
  * atoms, cluster centres, digits. Row `i` of `X` is a `width × height` picture in
@@ -112,7 +115,7 @@ interface ResolvedGridOptions {
  * ```
  */
 export function grid(X: MatrixInput, options: GridOptions): RgbaImage {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, GRID_OPTION_NAMES);
   const width = checkInt(opts.width, 'width', 1);
   const height = checkInt(opts.height, 'height', 1);
   const pixels = width * height;

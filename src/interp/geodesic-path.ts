@@ -1,5 +1,5 @@
 import { assertNever } from '../core/errors.js';
-import { checkChoice, checkInt, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { fisherRaoPath } from './fisher-rao.js';
 import { fullCov, fullGaussian, mix, resolveGaussian, sameDimension, type Gaussian, type GaussianInput, type Resolved } from './gaussian.js';
 import { ends, w2Path } from './wasserstein.js';
@@ -23,6 +23,9 @@ export interface GeodesicPathOptions {
 /** The metrics {@link geodesicPath} knows. */
 const METRICS = ['wasserstein', 'fisher-rao', 'linear'] as const;
 
+/** Every option name of {@link GeodesicPathOptions} (unknown ones are rejected). */
+const GEODESIC_PATH_OPTION_NAMES = optionNames<GeodesicPathOptions>()('steps', 'metric');
+
 /**
  * Gaussians along the geodesic from g0 to g1 at `steps` evenly spaced t, both ends
  * included, the decompositions done once: what a demo decodes to show a walk through a
@@ -39,7 +42,7 @@ const METRICS = ['wasserstein', 'fisher-rao', 'linear'] as const;
  * ```
  */
 export function geodesicPath(g0: GaussianInput, g1: GaussianInput, options?: GeodesicPathOptions): Gaussian[] {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, GEODESIC_PATH_OPTION_NAMES);
   const steps = checkInt(opts.steps ?? 10, 'steps', 2);
   const metric = checkChoice(opts.metric ?? 'wasserstein', 'metric', METRICS);
   const positive = metric === 'fisher-rao';

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { checkT, mix, vectorOf } from './gaussian.js';
 
 // Walks between two latent codes (points, not distributions): along the straight line, or
@@ -112,6 +112,9 @@ export interface PathOptions {
   method?: 'linear' | 'spherical';
 }
 
+/** Every option name of {@link PathOptions} (unknown ones are rejected). */
+const PATH_OPTION_NAMES = optionNames<PathOptions>()('steps', 'method');
+
 /**
  * A walk from a to b as a matrix of `steps` rows, the first a and the last b: decode
  * the rows to see the walk (`pca.inverseTransform(model, path(za, zb))`).
@@ -128,7 +131,7 @@ export interface PathOptions {
  * ```
  */
 export function path(a: ArrayLike<number>, b: ArrayLike<number>, options?: PathOptions): Matrix<Float64Array> {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, PATH_OPTION_NAMES);
   const steps = checkInt(opts.steps ?? 10, 'steps', 2);
   const method = checkChoice(opts.method ?? 'linear', 'method', ['linear', 'spherical'] as const);
   const [x, y] = pair(a, b);

@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import {
   checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, vectorOf,
   type DiagonalBatchInput, type DiagonalGaussianInput, type Gaussian, type GaussianInput, type Resolved,
@@ -317,6 +317,9 @@ export interface W2BarycenterResult {
   residual: number;
 }
 
+/** Every option name of {@link W2BarycenterOptions} (unknown ones are rejected). */
+const W2_BARYCENTER_OPTION_NAMES = optionNames<W2BarycenterOptions>()('tol', 'maxIter');
+
 /**
  * The Wasserstein-2 barycenter of Gaussians: the Gaussian minimising Σᵢ wᵢ W₂²(·, gᵢ).
  * Its mean is Σᵢ wᵢμᵢ; its covariance the fixed point of
@@ -339,7 +342,7 @@ export interface W2BarycenterResult {
  * ```
  */
 export function w2Barycenter(gaussians: readonly GaussianInput[], weights?: ArrayLike<number>, options?: W2BarycenterOptions): W2BarycenterResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, W2_BARYCENTER_OPTION_NAMES);
   const tol = checkNumber(opts.tol ?? 1e-10, 'tol', 0);
   const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1);
   if (!Array.isArray(gaussians)) fail('INVALID_INPUT', `gaussians: received ${describe(gaussians)}, expected an array of Gaussians`);

@@ -1,6 +1,6 @@
 import { assertNever, describe, fail } from '../core/errors.js';
 import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { Assignment, centreShifts, clusterMass, exactInertia, updateCentres } from './centres.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
@@ -204,8 +204,11 @@ export function resolveShared(opts: Partial<SeedingOptions>, X: Matrix, randomRu
   return { k, init, nInit, signal, rng: randomFrom(opts.seed), weights: sampleWeights(opts.sampleWeight, X.rows) };
 }
 
+/** Every option name of {@link KMeansOptions} (unknown ones are rejected). */
+const KMEANS_OPTION_NAMES = optionNames<KMeansOptions>()('algorithm', 'maxIter', 'tol', 'onProgress', 'k', 'init', 'nInit', 'seed', 'sampleWeight', 'signal');
+
 function resolve(options: KMeansOptions | undefined, X: Matrix): Resolved {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, KMEANS_OPTION_NAMES);
   const shared = resolveShared(opts, X, 10);
   const choice = checkChoice<AlgorithmOption>(opts.algorithm ?? 'auto', 'algorithm', ALGORITHMS);
   return {

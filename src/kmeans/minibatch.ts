@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import type { Random } from '../core/random.js';
 import { kernels } from '../linalg/backend.js';
 import { allocate, widen } from '../linalg/dtype.js';
@@ -88,8 +88,11 @@ interface Resolved extends SharedOptions {
   readonly initSize: number;
 }
 
+/** Every option name of {@link MiniBatchOptions} (unknown ones are rejected). */
+const MINI_BATCH_OPTION_NAMES = optionNames<MiniBatchOptions>()('batchSize', 'maxIter', 'maxNoImprovement', 'tol', 'reassignmentRatio', 'initSize', 'onProgress', 'k', 'init', 'nInit', 'seed', 'sampleWeight', 'signal');
+
 function resolve(options: MiniBatchOptions | undefined, X: Matrix): Resolved {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, MINI_BATCH_OPTION_NAMES);
   const shared = resolveShared(opts, X, 3);
   const batchSize = Math.min(checkInt(opts.batchSize ?? 1024, 'batchSize', 1), X.rows);
   return {
@@ -364,6 +367,9 @@ export async function miniBatchAsync(X: MatrixInput, options?: MiniBatchOptions)
  */
 export interface PartialFitOptions extends Omit<SeedingOptions, 'nInit' | 'signal'> {}
 
+/** Every option name of {@link PartialFitOptions} (unknown ones are rejected). */
+const PARTIAL_FIT_OPTION_NAMES = optionNames<PartialFitOptions>()('k', 'init', 'seed', 'sampleWeight');
+
 /**
  * One mini-batch step on a batch from a stream. Without a model, the centres are seeded
  * from this batch (`k` required, `init` and `seed` as in {@link fit}); with one (from
@@ -382,7 +388,7 @@ export interface PartialFitOptions extends Omit<SeedingOptions, 'nInit' | 'signa
  * ```
  */
 export function partialFit(model: KMeansModel | undefined, batch: MatrixInput, options?: PartialFitOptions): KMeansModel {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, PARTIAL_FIT_OPTION_NAMES);
   const x0 = asMatrix(batch, 'batch');
   if (model !== undefined && x0.cols !== model.centroids.cols) {
     fail('SHAPE_MISMATCH', `batch: rows have ${x0.cols} features, expected ${model.centroids.cols} (the model's)`);

@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { loadModel } from '../core/json.js';
 import { asMatrix, asVector, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkOptions } from '../core/options.js';
+import { checkOptions, optionNames } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { exactInertia } from './centres.js';
 import type { Algorithm } from './solvers.js';
@@ -159,6 +159,9 @@ export interface ScoreOptions {
   sampleWeight?: ArrayLike<number>;
 }
 
+/** Every option name of {@link ScoreOptions} (unknown ones are rejected). */
+const SCORE_OPTION_NAMES = optionNames<ScoreOptions>()('sampleWeight');
+
 /**
  * The negative inertia of X under the model, −Σ w‖x − c_nearest‖² (higher is better, as
  * scikit-learn's `score`). On the training data it equals `-model.inertia` for `fit` models.
@@ -172,7 +175,7 @@ export interface ScoreOptions {
  * ```
  */
 export function score(model: KMeansModel, X: MatrixInput, options?: ScoreOptions): number {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SCORE_OPTION_NAMES);
   const a = against(model, X, 'X');
   const w = sampleWeights(opts.sampleWeight, a.source.n);
   const labels = new Int32Array(a.source.n);

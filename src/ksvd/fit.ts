@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { gram, matmul } from '../linalg/matmul.js';
@@ -106,8 +106,11 @@ interface Resolved {
 }
 
 
+/** Every option name of {@link KsvdOptions} (unknown ones are rejected). */
+const KSVD_OPTION_NAMES = optionNames<KsvdOptions>()('nAtoms', 'nNonzero', 'maxIter', 'tol', 'method', 'init', 'replaceAtoms', 'seed', 'onProgress', 'signal');
+
 function resolve(options: KsvdOptions | undefined, X: Matrix<Float64Array>): Resolved {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, KSVD_OPTION_NAMES);
   const p = X.cols;
   let init: Resolved['init'];
   const rawInit = opts.init ?? 'data';

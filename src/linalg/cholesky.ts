@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix, MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { trsv } from './kernels/triangular.js';
 import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
 import { kernels } from './backend.js';
@@ -88,6 +88,9 @@ export function choleskyInPlace(n: number, A: Float64Array): number {
   return -1;
 }
 
+/** Every option name of {@link CholeskyOptions} (unknown ones are rejected). */
+const CHOLESKY_OPTION_NAMES = optionNames<CholeskyOptions>()('check');
+
 /**
  * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix (blocked,
  * with the trailing updates as gemm: {@link choleskyInPlace}). Float32 input is computed in
@@ -108,7 +111,7 @@ export function choleskyInPlace(n: number, A: Float64Array): number {
  * ```
  */
 export function cholesky(S: MatrixInput, options?: CholeskyOptions): Matrix<Float64Array> {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, CHOLESKY_OPTION_NAMES);
   const check = checkBoolean(opts.check ?? true, 'check');
   const s = asSquare(S, 'S', 'a square symmetric positive definite matrix');
   if (check) checkSymmetric(s, 'S', symmetryTolerance(s), ', or pass { check: false } to use its lower triangle');

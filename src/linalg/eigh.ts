@@ -1,5 +1,5 @@
 import type { Matrix, MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkOptions } from '../core/options.js';
+import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { kernels } from './backend.js';
 import { argsort } from './kernels/givens.js';
 import { tridiagonalEigen, tridiagonalQL } from './kernels/tridiagonal.js';
@@ -28,6 +28,9 @@ export interface EighResult {
   vectors: Matrix<Float64Array>;
 }
 
+/** Every option name of {@link EighOptions} (unknown ones are rejected). */
+const EIGH_OPTION_NAMES = optionNames<EighOptions>()('check');
+
 /**
  * Eigen-decomposition S = V·diag(λ)·Vᵀ of a real symmetric matrix.
  *
@@ -55,7 +58,7 @@ export interface EighResult {
  * ```
  */
 export function eigh(S: MatrixInput, options?: EighOptions): EighResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, EIGH_OPTION_NAMES);
   const check = checkBoolean(opts.check ?? true, 'check');
   const m = asSquare(S, 'S', 'a square symmetric matrix');
   if (check) checkSymmetric(m, 'S', symmetryTolerance(m), ', or pass { check: false } to decompose its symmetric part');
@@ -127,7 +130,7 @@ export function symmetricEigen(n: number, A: Float64Array): EighResult {
  * ```
  */
 export function eigvalsh(S: MatrixInput, options?: EighOptions): Float64Array {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, EIGH_OPTION_NAMES);
   const check = checkBoolean(opts.check ?? true, 'check');
   const m = asSquare(S, 'S', 'a square symmetric matrix');
   if (check) checkSymmetric(m, 'S', symmetryTolerance(m), ', or pass { check: false } to use its symmetric part');

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkOptions } from '../core/options.js';
+import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { kernels } from './backend.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
 
@@ -11,6 +11,9 @@ export interface MatmulOptions {
   /** Use Bᵀ in place of B. @defaultValue false */
   transB?: boolean;
 }
+
+/** Every option name of {@link MatmulOptions} (unknown ones are rejected). */
+const MATMUL_OPTION_NAMES = optionNames<MatmulOptions>()('transA', 'transB');
 
 /**
  * Matrix product op(A) · op(B), on the active backend (WebAssembly SIMD after
@@ -28,7 +31,7 @@ export interface MatmulOptions {
  * ```
  */
 export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions): Matrix {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, MATMUL_OPTION_NAMES);
   const transA = checkBoolean(opts.transA ?? false, 'transA');
   const transB = checkBoolean(opts.transB ?? false, 'transB');
   const [a, b, dtype] = commonDtype(asMatrix(A, 'A'), asMatrix(B, 'B'));
@@ -50,6 +53,9 @@ export interface GramOptions {
   outer?: boolean;
 }
 
+/** Every option name of {@link GramOptions} (unknown ones are rejected). */
+const GRAM_OPTION_NAMES = optionNames<GramOptions>()('outer');
+
 /**
  * The Gram matrix XᵀX (cols × cols), or XXᵀ (rows × rows) with `outer: true`. One
  * triangle is computed and mirrored, so the result is exactly symmetric. Keeps float32.
@@ -62,7 +68,7 @@ export interface GramOptions {
  * ```
  */
 export function gram(X: MatrixInput, options?: GramOptions): Matrix {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, GRAM_OPTION_NAMES);
   const outer = checkBoolean(opts.outer ?? false, 'outer');
   const x = asMatrix(X, 'X');
   const n = outer ? x.rows : x.cols;

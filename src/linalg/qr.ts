@@ -1,5 +1,5 @@
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkOptions } from '../core/options.js';
+import { checkChoice, checkOptions, optionNames } from '../core/options.js';
 import { qrFactor, qrFormQ } from './kernels/householder.js';
 
 export { qrFactor, qrFormQ } from './kernels/householder.js';
@@ -24,6 +24,9 @@ export interface QrResult {
 
 const MODES = ['reduced', 'complete'] as const;
 
+/** Every option name of {@link QrOptions} (unknown ones are rejected). */
+const QR_OPTION_NAMES = optionNames<QrOptions>()('mode');
+
 /**
  * QR factorisation A = Q·R by Householder reflections, blocked so that most of the work
  * is gemm (LAPACK dgeqrf/dorgqr). Tall, square and wide A are all handled. Signs are
@@ -44,7 +47,7 @@ const MODES = ['reduced', 'complete'] as const;
  * ```
  */
 export function qr(A: MatrixInput, options?: QrOptions): QrResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, QR_OPTION_NAMES);
   const mode = checkChoice(opts.mode ?? 'reduced', 'mode', MODES);
   const a = asMatrix(A, 'A');
   const { rows: m, cols: n } = a;

@@ -1,6 +1,6 @@
 import { assertNever, fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
 import { swapRows } from './kernels/givens.js';
 import { qrFactor, qrFormQ } from './kernels/householder.js';
@@ -34,6 +34,9 @@ export interface RangeFinderOptions {
   seed?: SeedLike;
 }
 
+/** Every option name of {@link RangeFinderOptions} (unknown ones are rejected). */
+const RANGE_FINDER_OPTION_NAMES = optionNames<RangeFinderOptions>()('size', 'powerIterations', 'normalizer', 'seed');
+
 /**
  * An orthonormal basis Q (m × size) whose span approximates the range of A: the first
  * stage of a randomized SVD or PCA. A Gaussian test matrix Ω (n × size) is multiplied by
@@ -58,7 +61,7 @@ export interface RangeFinderOptions {
  * ```
  */
 export function randomizedRangeFinder(A: MatrixInput, options: RangeFinderOptions): Matrix<Float64Array> {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, RANGE_FINDER_OPTION_NAMES);
   const a = asMatrix64(A, 'A');
   const { rows: m, cols: n } = a;
   if (opts.size === undefined) fail('INVALID_OPTION', `size: received undefined, expected an integer in [1, ${Math.min(m, n)}] (the number of columns of Q)`);

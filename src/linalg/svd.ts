@@ -1,5 +1,5 @@
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkOptions } from '../core/options.js';
+import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { bidiagonalize, bidiagonalQR } from './kernels/bidiagonal.js';
 import { argsort, setIdentity } from './kernels/givens.js';
 import { applySequence, qrFactor } from './kernels/householder.js';
@@ -24,6 +24,9 @@ export interface SvdResult {
   /** Right singular vectors as orthonormal columns, (n × k). */
   V: Matrix<Float64Array>;
 }
+
+/** Every option name of {@link SvdOptions} (unknown ones are rejected). */
+const SVD_OPTION_NAMES = optionNames<SvdOptions>()('k');
 
 /**
  * Thin (or truncated) singular value decomposition A = U·diag(s)·Vᵀ.
@@ -54,7 +57,7 @@ export interface SvdResult {
  * ```
  */
 export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SVD_OPTION_NAMES);
   const a = asMatrix(A, 'A');
   const { rows: m, cols: n } = a;
   const r = Math.min(m, n);

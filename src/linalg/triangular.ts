@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, asVector, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkOptions } from '../core/options.js';
+import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { trsm, trsv } from './kernels/triangular.js';
 import { asSquare } from './square.js';
 
@@ -19,6 +19,9 @@ export interface SolveTriangularOptions {
   /** Assume ones on the diagonal (its stored entries are not read). @defaultValue false */
   unitDiagonal?: boolean;
 }
+
+/** Every option name of {@link SolveTriangularOptions} (unknown ones are rejected). */
+const SOLVE_TRIANGULAR_OPTION_NAMES = optionNames<SolveTriangularOptions>()('lower', 'transpose', 'unitDiagonal');
 
 /**
  * Solves op(T)·X = B for a triangular T by forward or back substitution, op(T) = T or
@@ -40,7 +43,7 @@ export interface SolveTriangularOptions {
 export function solveTriangular(T: MatrixInput, B: ArrayLike<number>, options?: SolveTriangularOptions): Float64Array;
 export function solveTriangular(T: MatrixInput, B: MatrixInput, options?: SolveTriangularOptions): Matrix<Float64Array>;
 export function solveTriangular(T: MatrixInput, B: MatrixInput | ArrayLike<number>, options?: SolveTriangularOptions): Float64Array | Matrix<Float64Array> {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SOLVE_TRIANGULAR_OPTION_NAMES);
   const lower = checkBoolean(opts.lower ?? true, 'lower');
   const trans = checkBoolean(opts.transpose ?? false, 'transpose');
   const unit = checkBoolean(opts.unitDiagonal ?? false, 'unitDiagonal');

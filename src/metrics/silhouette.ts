@@ -1,5 +1,5 @@
 import { asMatrix64, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkOptions } from '../core/options.js';
+import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
 import { centred, chunkOption, clusterLabels, distanceBlocks } from './geometry.js';
 import type { Labels } from './labels.js';
@@ -42,6 +42,9 @@ export interface SilhouetteScoreOptions extends SilhouetteOptions {
   seed?: SeedLike;
 }
 
+/** Every option name of {@link SilhouetteOptions} (unknown ones are rejected). */
+const SILHOUETTE_OPTION_NAMES = optionNames<SilhouetteOptions>()('chunkSize');
+
 /**
  * The silhouette of every row: (b − a) / max(a, b), where a is its mean Euclidean distance
  * to the other rows of its cluster and b the smallest mean distance to the rows of another
@@ -63,7 +66,7 @@ export interface SilhouetteScoreOptions extends SilhouetteOptions {
  * ```
  */
 export function silhouetteSamples(X: MatrixInput, labels: Labels, options?: SilhouetteOptions): Float64Array {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SILHOUETTE_OPTION_NAMES);
   const c = centred(X, 'X');
   const n = c.x.rows;
   const { codes, count, sizes } = clusterLabels(labels, n);
@@ -92,6 +95,9 @@ function silhouette(sums: Float64Array, sizes: Float64Array, own: number): numbe
   return scale > 0 ? (b - a) / scale : 0;
 }
 
+/** Every option name of {@link SilhouetteScoreOptions} (unknown ones are rejected). */
+const SILHOUETTE_SCORE_OPTION_NAMES = optionNames<SilhouetteScoreOptions>()('sampleSize', 'seed', 'chunkSize');
+
 /**
  * The mean silhouette of the rows ({@link silhouetteSamples}), or of a random subset of
  * `sampleSize` rows: is the space well clustered? Near 1: dense, well-separated clusters;
@@ -106,7 +112,7 @@ function silhouette(sums: Float64Array, sizes: Float64Array, own: number): numbe
  * ```
  */
 export function silhouetteScore(X: MatrixInput, labels: Labels, options?: SilhouetteScoreOptions): number {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SILHOUETTE_SCORE_OPTION_NAMES);
   let x: MatrixInput = X;
   let l: Labels = labels;
   if (opts.sampleSize !== undefined) {

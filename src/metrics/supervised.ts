@@ -1,4 +1,4 @@
-import { checkChoice, checkNumber, checkOptions } from '../core/options.js';
+import { checkChoice, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { contingency, type Contingency, type Labels } from './labels.js';
 
 /**
@@ -101,6 +101,9 @@ function average(u: number, v: number, method: AverageMethod): number {
   }
 }
 
+/** Every option name of {@link NmiOptions} (unknown ones are rejected). */
+const NMI_OPTION_NAMES = optionNames<NmiOptions>()('averageMethod');
+
 /**
  * Normalised mutual information: I(true; pred) divided by a mean of the two entropies, in
  * [0, 1]; 1 for identical labellings (up to renaming), and for two single-cluster ones.
@@ -116,7 +119,7 @@ function average(u: number, v: number, method: AverageMethod): number {
  * ```
  */
 export function normalizedMutualInfo(labelsTrue: Labels, labelsPred: Labels, options?: NmiOptions): number {
-  const method = checkChoice<AverageMethod>(checkOptions(options).averageMethod ?? 'arithmetic', 'averageMethod', AVERAGES);
+  const method = checkChoice<AverageMethod>(checkOptions(options, NMI_OPTION_NAMES).averageMethod ?? 'arithmetic', 'averageMethod', AVERAGES);
   const t = contingency(labelsTrue, labelsPred);
   const nc = t.classSizes.length, nk = t.clusterSizes.length;
   // Neither labelling splits the data: a perfect match.
@@ -159,6 +162,9 @@ export interface VMeasureOptions {
   beta?: number;
 }
 
+/** Every option name of {@link VMeasureOptions} (unknown ones are rejected). */
+const VMEASURE_OPTION_NAMES = optionNames<VMeasureOptions>()('beta');
+
 /**
  * Homogeneity, completeness and V-measure of a clustering against classes, from the
  * conditional entropies of the contingency table.
@@ -174,7 +180,7 @@ export interface VMeasureOptions {
  * ```
  */
 export function homogeneityCompletenessVMeasure(labelsTrue: Labels, labelsPred: Labels, options?: VMeasureOptions): VMeasure {
-  const beta = checkNumber(checkOptions(options).beta ?? 1, 'beta', 0);
+  const beta = checkNumber(checkOptions(options, VMEASURE_OPTION_NAMES).beta ?? 1, 'beta', 0);
   const t = contingency(labelsTrue, labelsPred);
   if (t.n === 0) return { homogeneity: 1, completeness: 1, vMeasure: 1 };
   const hc = entropy(t.classSizes, t.n), hk = entropy(t.clusterSizes, t.n);

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import type { MatrixInput } from '../core/matrix.js';
-import { checkInt, checkOptions } from '../core/options.js';
+import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { blockDistances, centred, chunkOption, distanceBlocks } from './geometry.js';
 
 /**
@@ -71,6 +71,9 @@ function rank(D: Float64Array, off: number, n: number, i: number, j: number): nu
   return r;
 }
 
+/** Every option name of {@link TrustworthinessOptions} (unknown ones are rejected). */
+const TRUSTWORTHINESS_OPTION_NAMES = optionNames<TrustworthinessOptions>()('k', 'chunkSize');
+
 /**
  * Trustworthiness of an embedding: how far its k nearest neighbours are, on average, from
  * being neighbours in the original space. 1 − 2/(nk(2n − 3k − 1)) · Σᵢ Σ_{j ∈ Uₖ(i)} (r(i, j) − k),
@@ -90,7 +93,7 @@ function rank(D: Float64Array, off: number, n: number, i: number, j: number): nu
  * ```
  */
 export function trustworthiness(X: MatrixInput, embedding: MatrixInput, options?: TrustworthinessOptions): number {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, TRUSTWORTHINESS_OPTION_NAMES);
   const high = centred(X, 'X');
   const low = centred(embedding, 'embedding');
   const n = high.x.rows;

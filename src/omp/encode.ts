@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { choleskyAppend, choleskySolveInPlace, createCholeskyFactor } from '../linalg/cholesky.js';
 import { gram, matmul } from '../linalg/matmul.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
@@ -49,6 +49,9 @@ export interface OmpResult {
 
 const EPS = Number.EPSILON;
 
+/** Every option name of {@link EncodeOptions} (unknown ones are rejected). */
+const ENCODE_OPTION_NAMES = optionNames<EncodeOptions>()('nNonzero', 'tol', 'returnSparse');
+
 /**
  * Orthogonal Matching Pursuit: for every signal xᵢ (a row of X), greedily picks at most
  * `nNonzero` atoms of D, refitting all chosen weights by least squares at every step,
@@ -77,7 +80,7 @@ const EPS = Number.EPSILON;
  * ```
  */
 export function encode(D: MatrixInput, X: MatrixInput, options?: EncodeOptions): OmpResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, ENCODE_OPTION_NAMES);
   const d = asMatrix64(D, 'D');
   const x = asMatrix64(X, 'X');
   if (x.cols !== d.cols) {
@@ -90,6 +93,9 @@ export function encode(D: MatrixInput, X: MatrixInput, options?: EncodeOptions):
   const norms = resolved.tol === undefined ? undefined : rowNorms2(x);
   return run(G.data, d.rows, DX.data, x.rows, norms, resolved);
 }
+
+/** Every option name of {@link EncodeGramOptions} (unknown ones are rejected). */
+const ENCODE_GRAM_OPTION_NAMES = optionNames<EncodeGramOptions>()('norms', 'nNonzero', 'tol', 'returnSparse');
 
 /**
  * Batch-OMP from precomputed G = DDᵀ and DXᵀ, for callers that already hold them (K-SVD
@@ -112,7 +118,7 @@ export function encode(D: MatrixInput, X: MatrixInput, options?: EncodeOptions):
  * ```
  */
 export function encodeGram(G: MatrixInput, DX: MatrixInput, options?: EncodeGramOptions): OmpResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, ENCODE_GRAM_OPTION_NAMES);
   const g = asMatrix64(G, 'G');
   const dx = asMatrix64(DX, 'DX');
   if (g.rows !== g.cols) fail('SHAPE_MISMATCH', `G: received a ${g.rows} × ${g.cols} matrix, expected a square (nAtoms × nAtoms) Gram matrix`);

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { gram, matmul } from '../linalg/matmul.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
 
@@ -29,6 +29,9 @@ export interface LassoResult {
   converged: Uint8Array;
 }
 
+/** Every option name of {@link LassoOptions} (unknown ones are rejected). */
+const LASSO_OPTION_NAMES = optionNames<LassoOptions>()('alpha', 'maxIter', 'tol');
+
 /**
  * Lasso sparse codes, the convex alternative to {@link encode}: for every signal x (a row
  * of X), minimises (1 / (2·nFeatures))·‖x − Dᵀc‖² + α·‖c‖₁ — scikit-learn's `Lasso`
@@ -54,7 +57,7 @@ export interface LassoResult {
  * ```
  */
 export function lasso(D: MatrixInput, X: MatrixInput, options?: LassoOptions): LassoResult {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, LASSO_OPTION_NAMES);
   if (opts.alpha === undefined) fail('INVALID_OPTION', 'alpha: received undefined, expected the ℓ₁ penalty weight (a finite number ≥ 0)');
   const alpha = checkNumber(opts.alpha, 'alpha', 0);
   const maxIter = checkInt(opts.maxIter ?? 1000, 'maxIter', 1);

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type MatrixInput } from '../core/matrix.js';
 import { checkKind } from '../core/json.js';
-import { checkBoolean, checkInt, checkOptions } from '../core/options.js';
+import { checkBoolean, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { buildModel } from './fit.js';
 import { covarianceSolver } from './solvers.js';
 import type { PcaModel } from './model.js';
@@ -17,6 +17,9 @@ export interface PartialFitOptions {
   /** As in `fit`. @defaultValue false */
   whiten?: boolean;
 }
+
+/** Every option name of {@link PartialFitOptions} (unknown ones are rejected). */
+const PARTIAL_FIT_OPTION_NAMES = optionNames<PartialFitOptions>()('nComponents', 'whiten');
 
 /**
  * Incremental PCA: updates a model with one more batch of samples, so data larger than
@@ -46,7 +49,7 @@ export function partialFit(model: PcaModel | undefined, batch: MatrixInput, opti
   const batchMean = columnMeans(x);
   const batchSS = sumOfSquares(x, batchMean);
   if (model === undefined) {
-    const o = checkOptions(options);
+    const o = checkOptions(options, PARTIAL_FIT_OPTION_NAMES);
     const limit = Math.min(nb, d);
     const k = checkInt(o.nComponents ?? limit, 'nComponents', 1, limit);
     if (nb < 2) fail('INVALID_INPUT', `batch: received ${nb} sample, expected at least 2 in the first batch to estimate a variance`);

@@ -1,5 +1,5 @@
 import { fail } from '../core/errors.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import type { SeedLike } from '../core/random.js';
 
 /** The solvers `fit` can use; `'auto'` picks one from the shape (see {@link PcaOptions.solver}). */
@@ -54,9 +54,12 @@ export interface ResolvedPcaOptions {
 
 const SOLVERS: readonly PcaSolver[] = ['auto', 'full', 'covariance', 'randomized'];
 
+/** Every option name of {@link PcaOptions} (unknown ones are rejected). */
+const PCA_OPTION_NAMES = optionNames<PcaOptions>()('nComponents', 'solver', 'whiten', 'nOversamples', 'powerIterations', 'seed');
+
 /** Validates options once and fills in every default for data of shape (n × d). */
 export function resolveOptions(options: PcaOptions | undefined, n: number, d: number): ResolvedPcaOptions {
-  const o = checkOptions(options);
+  const o = checkOptions(options, PCA_OPTION_NAMES);
   const limit = Math.min(n, d);
   const nComponents = resolveComponents(o.nComponents, limit);
   const requested = checkChoice(o.solver ?? 'auto', 'solver', SOLVERS);

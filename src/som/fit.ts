@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { allocate } from '../linalg/dtype.js';
 import { DECAYS, scheduleAt, type Decay } from './math.js';
@@ -170,8 +170,11 @@ function resolveInit(init: unknown, units: number, d: number): Resolved['init'] 
   return m;
 }
 
+/** Every option name of {@link SomOptions} (unknown ones are rejected). */
+const SOM_OPTION_NAMES = optionNames<SomOptions>()('width', 'height', 'topology', 'toroidal', 'method', 'epochs', 'neighborhood', 'sigma', 'learningRate', 'decay', 'init', 'seed', 'onProgress', 'signal');
+
 function resolve(options: SomOptions | undefined, X: Matrix): Resolved {
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, SOM_OPTION_NAMES);
   const width = checkInt(opts.width ?? 10, 'width', 1);
   const height = checkInt(opts.height ?? 10, 'height', 1);
   const topology = checkChoice<Topology>(opts.topology ?? 'rectangular', 'topology', TOPOLOGIES);

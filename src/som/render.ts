@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import { isMatrix, asMatrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { COLORMAPS, colormapTable, type ColormapName } from '../image/colormap.js';
 import type { Color, RgbaImage } from '../image/grid.js';
 import { checkModel, type SomModel } from './model.js';
@@ -82,7 +82,10 @@ function cells(values: MatrixInput, h: number, w: number): { data: ArrayLike<num
 }
 
 const ROW_STEP = Math.sqrt(3) / 2;
-const VERTEX = 1 / Math.sqrt(3); // centre to top vertex of a hexagon 1 wide
+const VERTEX = 1 / Math.sqrt(3); /** Every option name of {@link RenderOptions} (unknown ones are rejected). */
+const RENDER_OPTION_NAMES = optionNames<RenderOptions>()('cellSize', 'colormap', 'range', 'hits', 'hitColor', 'background');
+
+// centre to top vertex of a hexagon 1 wide
 
 /**
  * Draws per-unit values (a U-matrix, a component plane, a hit or label map) on the map's
@@ -105,7 +108,7 @@ const VERTEX = 1 / Math.sqrt(3); // centre to top vertex of a hexagon 1 wide
  */
 export function render(model: SomModel, values: MatrixInput, options?: RenderOptions): RgbaImage {
   const m = checkModel(model);
-  const opts = checkOptions(options);
+  const opts = checkOptions(options, RENDER_OPTION_NAMES);
   const cs = checkInt(opts.cellSize ?? 12, 'cellSize', 1, 4096);
   const table = palette(opts.colormap);
   const colours = table.length / 4;

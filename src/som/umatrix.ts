@@ -1,5 +1,5 @@
 import type { Matrix } from '../core/matrix.js';
-import { checkBoolean, checkOptions } from '../core/options.js';
+import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { checkModel, type SomModel } from './model.js';
 import { neighbours } from './topology.js';
 
@@ -46,6 +46,9 @@ function between(w: ArrayLike<number>, d: number, a: number, b: number): number 
   return Math.sqrt(s);
 }
 
+/** Every option name of {@link UMatrixOptions} (unknown ones are rejected). */
+const UMATRIX_OPTION_NAMES = optionNames<UMatrixOptions>()('interstitial');
+
 /**
  * The unified distance matrix (Ultsch & Siemon 1990): for every unit, the mean Euclidean
  * distance between its weights and those of its neighbours on the map (8 on a rectangular
@@ -67,7 +70,7 @@ function between(w: ArrayLike<number>, d: number, a: number, b: number): number 
  */
 export function uMatrix(model: SomModel, options?: UMatrixOptions): Matrix {
   const m = checkModel(model);
-  const interstitial = checkBoolean(checkOptions(options).interstitial ?? false, 'interstitial');
+  const interstitial = checkBoolean(checkOptions(options, UMATRIX_OPTION_NAMES).interstitial ?? false, 'interstitial');
   const { width: w, height: h } = m;
   const { cols: d, data } = m.weights;
   const { offsets, indices } = neighbours(m);

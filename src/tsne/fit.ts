@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { drive, driveAsync } from '../core/iterate.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom } from '../core/random.js';
 import { fitTransform as pcaFitTransform } from '../pca/transform.js';
 import { conditionalP, jointP, nearestNeighbours, type Csr } from './affinities.js';
@@ -252,6 +252,9 @@ export interface OptimizeOptions {
   signal?: AbortSignal;
 }
 
+/** Every option name of {@link OptimizeOptions} (unknown ones are rejected). */
+const OPTIMIZE_OPTION_NAMES = optionNames<OptimizeOptions>()('nIter', 'exaggeration', 'momentum', 'method', 'theta', 'learningRate', 'yieldEvery', 'onProgress', 'signal');
+
 /**
  * Continues an existing run as a generator of steps (gains and velocities start afresh, as
  * openTSNE's `optimize`); returns a new model, the given one is left untouched.
@@ -262,7 +265,7 @@ export interface OptimizeOptions {
  * ```
  */
 export function optimizeSteps(model: TsneModel, options?: OptimizeOptions): Generator<TsneStep, TsneModel, boolean | undefined> {
-  const o = checkOptions(options);
+  const o = checkOptions(options, OPTIMIZE_OPTION_NAMES);
   const E = model.embedding;
   const n = E.rows, dim = E.cols;
   const exaggeration = checkNumber(o.exaggeration ?? 1, 'exaggeration', Number.MIN_VALUE);

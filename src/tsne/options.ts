@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import type { OnProgress } from '../core/iterate.js';
-import { checkChoice, checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import type { SeedLike } from '../core/random.js';
 
 /**
@@ -300,6 +300,9 @@ function resolveInit(init: unknown, n: number, dim: number): 'pca' | 'random' | 
   return m;
 }
 
+/** Every option name of {@link TsneOptions} (unknown ones are rejected). */
+const TSNE_OPTION_NAMES = optionNames<TsneOptions>()('nComponents', 'perplexity', 'method', 'theta', 'nIter', 'earlyExaggeration', 'earlyExaggerationIter', 'learningRate', 'momentum', 'finalMomentum', 'init', 'metric', 'seed', 'yieldEvery', 'onProgress', 'signal');
+
 /**
  * Resolves {@link TsneOptions} for n points of d features.
  *
@@ -309,7 +312,7 @@ function resolveInit(init: unknown, n: number, dim: number): 'pca' | 'random' | 
  * ```
  */
 export function resolveOptions(options: TsneOptions | undefined, n: number): ResolvedOptions {
-  const o = checkOptions(options);
+  const o = checkOptions(options, TSNE_OPTION_NAMES);
   const nComponents = checkInt(o.nComponents ?? 2, 'nComponents', 1, 3);
   const perplexity = checkPerplexity(o.perplexity ?? 30, n);
   const earlyExaggeration = checkNumber(o.earlyExaggeration ?? 12, 'earlyExaggeration', Number.MIN_VALUE);

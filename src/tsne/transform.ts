@@ -5,7 +5,7 @@
 
 import { fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { conditionalP, nearestNeighbours } from './affinities.js';
 import { BarnesHutTree } from './barnes-hut.js';
 import { descend, type GradientFn } from './descent.js';
@@ -57,6 +57,9 @@ export interface TransformOptions {
   signal?: AbortSignal;
 }
 
+/** Every option name of {@link TransformOptions} (unknown ones are rejected). */
+const TRANSFORM_OPTION_NAMES = optionNames<TransformOptions>()('perplexity', 'nIter', 'learningRate', 'momentum', 'maxGradNorm', 'theta', 'signal');
+
 /**
  * Embeds new points into a fitted map without moving the training points: affinities of
  * every new point to its nearest training points (with the model's metric), a start at
@@ -81,7 +84,7 @@ export interface TransformOptions {
  * ```
  */
 export function transform(model: TsneModel, Xnew: MatrixInput, options?: TransformOptions): Matrix<Float64Array> {
-  const o = checkOptions(options);
+  const o = checkOptions(options, TRANSFORM_OPTION_NAMES);
   const train = model.data, E = model.embedding;
   const n = train.rows, dim = E.cols;
   const x = asMatrix64(Xnew, 'Xnew');
