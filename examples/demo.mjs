@@ -26,6 +26,19 @@ function timed(label, f) {
   return out;
 }
 
+/**
+ * A section's render function from ./sections/, or null (with a line saying why) when it
+ * cannot load, e.g. because its module is not built.
+ */
+async function optionalSection(path, name, label) {
+  try {
+    return (await import(path))[name];
+  } catch (e) {
+    console.log(`${label} section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    return null;
+  }
+}
+
 // 1. Backend: WebAssembly SIMD when the build has it, TypeScript kernels otherwise.
 let backendLine;
 try {
@@ -65,31 +78,16 @@ sections.push(pcaSection({
 }));
 
 // k-means of the digits (./sections/kmeans.mjs), when latentspace/kmeans is built.
-let kmeansSection = null;
-try {
-  ({ kmeansSection } = await import('./sections/kmeans.mjs'));
-} catch (e) {
-  console.log(`k-means section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-}
+const kmeansSection = await optionalSection('./sections/kmeans.mjs', 'kmeansSection', 'k-means');
 if (kmeansSection) sections.push(kmeansSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
 // The t-SNE map of 2,500 digits (./sections/tsne.mjs).
-let tsneSection = null;
-try {
-  ({ tsneSection } = await import('./sections/tsne.mjs'));
-} catch (e) {
-  console.log(`t-SNE section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-}
+const tsneSection = await optionalSection('./sections/tsne.mjs', 'tsneSection', 't-SNE');
 if (tsneSection) sections.push(tsneSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
 // "Decoding the thought vector" (./sections/ksvd.mjs): sparse codes of PCA coordinates, on
 // the faces when they are there and always on 2,000 digits (whose pictures docs/ uses).
-let ksvdSection = null;
-try {
-  ({ ksvdSection } = await import('./sections/ksvd.mjs'));
-} catch (e) {
-  console.log(`sparse-coding section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-}
+const ksvdSection = await optionalSection('./sections/ksvd.mjs', 'ksvdSection', 'sparse-coding');
 if (ksvdSection && faces) {
   sections.push(ksvdSection({
     id: 'faces', title: 'Decoding the thought vector: faces', noun: 'face', X: faces, width: 64, height: 64, scale: 1,
@@ -107,21 +105,11 @@ if (ksvdSection) {
 }
 
 // Self-organizing maps of the digits (./sections/som.mjs).
-let somSection = null;
-try {
-  ({ somSection } = await import('./sections/som.mjs'));
-} catch (e) {
-  console.log(`SOM section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-}
+const somSection = await optionalSection('./sections/som.mjs', 'somSection', 'SOM');
 if (somSection) sections.push(somSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
 // Walks between Gaussians and between codes (./sections/interp.mjs).
-let interpSection = null;
-try {
-  ({ interpSection } = await import('./sections/interp.mjs'));
-} catch (e) {
-  console.log(`interp section skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-}
+const interpSection = await optionalSection('./sections/interp.mjs', 'interpSection', 'interp');
 if (interpSection) sections.push(interpSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
 // 4. The page.
