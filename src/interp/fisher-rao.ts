@@ -5,6 +5,8 @@ import {
 } from './gaussian.js';
 import { choleskyOrNull, eigen, eigenvalues, mul, solveLowerInPlace, spectralFunction, symmetrize, transposeInPlace } from './matfun.js';
 import { batchDistances, ends } from './wasserstein.js';
+import { kernels } from '../linalg/backend.js';
+import { fisherRaoRowSq } from '../linalg/kernels/fisher-rao.js';
 
 // The Fisher-Rao geometry of Gaussians. A univariate normal N(μ, σ²) is the point
 // (μ/√2, σ) of the Poincaré half-plane with its metric scaled by 2: ds² = (dμ² + 2dσ²)/σ².
@@ -24,26 +26,6 @@ function halfPlaneDistance(q: number, y0: number, y1: number): number {
   const u = z < 1e150 ? z + Math.sqrt(z * (z + 2)) : 2 * z; // z(z + 2) would overflow
   const w = 1 + u;
   return w === 1 ? u : Math.log(w) * (u / (w - 1));
-}
-
-/**
- * Σⱼ of the squared Fisher-Rao distances of the univariate coordinates j of two diagonal
- * Gaussians stored at offsets o0 and o1: d_j = √2 · arccosh(1 + ((Δμ)²/2 + (Δσ)²)/(2σ0σ1)).
- * {@link halfPlaneDistance}, written out: V8 does not inline it here, and the call costs a
- * third of the batch. A variance ≤ 0 gives NaN (the batch checks its results).
- */
-function fisherRaoDiagonalSq(d: number, m0: Float64Array, v0: Float64Array, o0: number, m1: Float64Array, v1: Float64Array, o1: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const s0 = Math.sqrt(v0[o0 + j]!), s1 = Math.sqrt(v1[o1 + j]!);
-    const dm = m0[o0 + j]! - m1[o1 + j]!, ds = s0 - s1;
-    const z = (0.5 * dm * dm + ds * ds) / (2 * s0 * s1);
-    const u = z < 1e150 ? z + Math.sqrt(z * (z + 2)) : 2 * z;
-    const w = 1 + u;
-    const D = w === 1 ? u : Math.log(w) * (u / (w - 1));
-    s += D * D;
-  }
-  return 2 * s;
 }
 
 /**
@@ -77,7 +59,7 @@ export function fisherRaoDistance(g0: GaussianInput, g1: GaussianInput): number 
   const a = resolveGaussian(g0, 'g0', true), b = resolveGaussian(g1, 'g1', true);
   sameDimension(a, b);
   if (identical(a, b)) return 0;
-  if (a.variance && b.variance) return Math.sqrt(fisherRaoDiagonalSq(a.d, a.mean, a.variance, 0, b.mean, b.variance, 0));
+  if (a.variance && b.variance) return Math.sqrt(fisherRaoRowSq(a.d, a.mean, a.variance, 0, b.mean, b.variance, 0));
   checkSameMean(a, b);
   let s = 0;
   for (const l of eigenvalues(a.d, whitened(a, b).M)) {
@@ -108,7 +90,7 @@ export function fisherRaoDistance(g0: GaussianInput, g1: GaussianInput): number 
  * ```
  */
 export function fisherRaoDistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, true, fisherRaoDiagonalSq);
+  return batchDistances(batch0, batch1, true, (...args) => kernels().fisherRaoDiagonalSq(...args));
 }
 
 function checkSameMean(a: Resolved, b: Resolved): void {

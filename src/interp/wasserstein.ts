@@ -101,33 +101,43 @@ export function w2Distance(g0: GaussianInput, g1: GaussianInput): number {
  * ```
  */
 export function w2DistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, false, w2DiagonalSq);
+  return batchDistances(batch0, batch1, false, w2DiagonalBatchSq);
 }
 
-/** A squared distance between two diagonal Gaussians of dimension d at offsets o0 and o1. */
-type DiagonalKernel = (d: number, m0: Float64Array, v0: Float64Array, o0: number, m1: Float64Array, v1: Float64Array, o1: number) => number;
+/**
+ * Squared distances of n diagonal Gaussians (rows of m0, v0, dimension d) to the rows of
+ * (m1, v1) (step1 = d) or to their single row (step1 = 0), into out: the shape of
+ * linalg's fisherRaoDiagonalSq kernel.
+ */
+type DiagonalBatchKernel = (n: number, d: number, m0: Float64Array, v0: Float64Array, m1: Float64Array, v1: Float64Array, step1: number, out: Float64Array) => void;
+
+/** {@link w2DiagonalSq} row by row, as a {@link DiagonalBatchKernel}. */
+const w2DiagonalBatchSq: DiagonalBatchKernel = (n, d, m0, v0, m1, v1, step1, out) => {
+  for (let i = 0; i < n; i++) out[i] = w2DiagonalSq(d, m0, v0, i * d, m1, v1, i * step1);
+};
 
 /**
- * The batch distances: √kernel for row i of batch0 against row i of batch1 (or its only
+ * The batch distances: the square roots of what the kernel gives for row i of batch0
+ * against row i of batch1 (or its only
  * row). Variances are checked after the fact: a negative one (or, for `positive`, a zero)
  * makes its distance NaN, and only then is the culprit looked for, which saves two passes
  * over the data.
  *
  * @example
  * ```ts
- * // w2DistanceDiagonalBatch(b0, b1) is batchDistances(b0, b1, false, w2DiagonalSq)
+ * // w2DistanceDiagonalBatch(b0, b1) is batchDistances(b0, b1, false, w2DiagonalBatchSq)
  * Array.from(w2DistanceDiagonalBatch({ mean: [[3, 4]], variance: [[1, 1]] }, { mean: [0, 0], variance: [1, 1] })); // [5]
  * ```
  */
-export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalKernel): Float64Array {
+export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalBatchKernel): Float64Array {
   const p = resolveBatch(batch0, 'batch0'), q = resolveBatch(batch1, 'batch1');
   if (q.d !== p.d) fail('SHAPE_MISMATCH', `batch1: received Gaussians of dimension ${q.d}, expected ${p.d} (the dimension of batch0)`);
   if (q.n !== 1 && q.n !== p.n) fail('SHAPE_MISMATCH', `batch1: received ${q.n} rows, expected ${p.n} (one per row of batch0) or 1 (one Gaussian for all)`);
   const out = new Float64Array(p.n);
-  const step1 = q.n === 1 ? 0 : q.d;
+  kernel(p.n, p.d, p.mean, p.variance, q.mean, q.variance, q.n === 1 ? 0 : q.d, out);
   let ok = true;
   for (let i = 0; i < p.n; i++) {
-    const v = Math.sqrt(kernel(p.d, p.mean, p.variance, i * p.d, q.mean, q.variance, i * step1));
+    const v = Math.sqrt(out[i]!);
     out[i] = v;
     ok = ok && v < Infinity;
   }

@@ -84,6 +84,12 @@ export interface Kernels {
    * one index per cell (its length is the number of cells); out (n × 2) is overwritten.
    */
   tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number;
+  /**
+   * Squared Fisher-Rao distances between diagonal Gaussians, one per row: out[i] for row i
+   * of (m0, v0) (n × d, contiguous) against row i of (m1, v1) (step1 = d) or their single
+   * row (step1 = 0); see ./kernels/fisher-rao.ts.
+   */
+  fisherRaoDiagonalSq(n: number, d: number, m0: Float64Array, v0: Float64Array, m1: Float64Array, v1: Float64Array, step1: number, out: Float64Array): void;
 }
 
 let active: Kernels = jsKernels;

@@ -46,6 +46,7 @@ export interface WasmExports {
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
   dtsnerep2Work(): number;
   dtsnerep2(n: number, order: number, y: number, rec: number, child: number, out: number, work: number): number;
+  dfisherraodiag(n: number, d: number, m0: number, v0: number, m1: number, v1: number, step1: number, out: number): void;
 }
 
 type GemmFn = (
@@ -466,6 +467,23 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const Z = ex.dtsnerep2(n, po, py, pr, pc, pout, pw);
       out.set(arena.f64.subarray(pout / 8, pout / 8 + 2 * n));
       return Z;
+    },
+
+    fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out) {
+      if (n * d < STREAM_MIN) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
+      const rows1 = step1 === 0 ? 1 : n;
+      arena.begin();
+      const pm0 = arena.alloc(n * d * 8), pv0 = arena.alloc(n * d * 8);
+      const pm1 = arena.alloc(rows1 * d * 8), pv1 = arena.alloc(rows1 * d * 8);
+      const pout = arena.alloc(n * 8);
+      if (!arena.commit()) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
+      const v = arena.f64;
+      v.set(m0.subarray(0, n * d), pm0 / 8);
+      v.set(v0.subarray(0, n * d), pv0 / 8);
+      v.set(m1.subarray(0, rows1 * d), pm1 / 8);
+      v.set(v1.subarray(0, rows1 * d), pv1 / 8);
+      ex.dfisherraodiag(n, d, pm0, pv0, pm1, pv1, step1, pout);
+      out.set(v.subarray(pout / 8, pout / 8 + n));
     },
   };
   return kernels;

@@ -7,6 +7,7 @@ import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
 import { tsneRepulsion2 } from './tsne.js';
+import { fisherRaoDiagonalSq } from './fisher-rao.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -22,4 +23,5 @@ export const jsKernels: Kernels = {
   applyReflectorsRight,
   secularEigen,
   tsneRepulsion2,
+  fisherRaoDiagonalSq,
 };

@@ -6,6 +6,7 @@ export { dgemm, dgemmWork, dsyrk, dsqdist, drownorms, dargmin, ddot, daxpy } fro
 export { dsytrd, dsytrdWork, dreflect, dreflectWork, dsecular, dsecularWork } from './symmetric';
 export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
 export { dtsnerep2, dtsnerep2Work } from './tsne';
+export { dfisherraodiag } from './fisher-rao';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {

@@ -1,0 +1,85 @@
+// Squared Fisher-Rao distances between diagonal Gaussians, row by row (latentspace/interp's
+// fisherRaoDistanceDiagonalBatch), the twin of src/linalg/kernels/fisher-rao.ts. Two
+// coordinates at a time in f64x2 lanes, with a vectorised natural logarithm (wasm has no
+// log instruction, and one call per coordinate is what the TypeScript kernel spends its
+// time on): w = m·2^e with m in [√½, √2), ln m = 2·atanh((m − 1)/(m + 1)) by its odd series
+// (the method of core's portableLog), accurate to about an ulp.
+
+const LN2_HI: f64 = 0.6931471803691238; // ln 2 to 33 bits: e · LN2_HI is exact
+const LN2_LO: f64 = 1.9082149292705877e-10;
+
+/** ln w for w ≥ 1 (finite) in both lanes. */
+// @ts-ignore: decorator
+@inline
+function log2x(w: v128): v128 {
+  const bits = w;
+  // Exponent e (unbiased) and mantissa m in [1, 2).
+  const expBits = i64x2.shr_u(bits, 52);
+  let m = v128.or(v128.and(bits, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  // e as f64 through the 2^52 trick: (2^52 + e) has e in its low bits.
+  let e = f64x2.sub(v128.or(expBits, i64x2.splat(0x4330000000000000)), f64x2.splat(4503599627370496.0 + 1023.0));
+  const big = f64x2.gt(m, f64x2.splat(1.4142135623730951));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+  e = f64x2.add(e, v128.and(big, f64x2.splat(1)));
+  const f = f64x2.div(f64x2.sub(m, f64x2.splat(1)), f64x2.add(m, f64x2.splat(1)));
+  const f2 = f64x2.mul(f, f);
+  let s = f64x2.splat(1.0 / 25);
+  s = f64x2.add(f64x2.splat(1.0 / 23), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 21), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 19), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 17), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 15), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 13), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 11), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 9), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 7), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 5), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1.0 / 3), f64x2.mul(f2, s));
+  s = f64x2.add(f64x2.splat(1), f64x2.mul(f2, s));
+  const lnM = f64x2.mul(f64x2.mul(f64x2.splat(2), f), s);
+  return f64x2.add(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.add(lnM, f64x2.mul(e, f64x2.splat(LN2_LO))));
+}
+
+/** One coordinate pair's d_j² / 2 terms for two lanes: D with D = arccosh(1 + z)·… (see the TS twin). */
+// @ts-ignore: decorator
+@inline
+function halfPlane2(m0: v128, v0: v128, m1: v128, v1: v128): v128 {
+  const s0 = f64x2.sqrt(v0), s1 = f64x2.sqrt(v1);
+  const dm = f64x2.sub(m0, m1), ds = f64x2.sub(s0, s1);
+  const num = f64x2.add(f64x2.mul(f64x2.mul(f64x2.splat(0.5), dm), dm), f64x2.mul(ds, ds));
+  const z = f64x2.div(num, f64x2.mul(f64x2.mul(f64x2.splat(2), s0), s1));
+  // u = z + √(z(z + 2)), or 2z where z(z + 2) would overflow.
+  const u = v128.bitselect(
+    f64x2.add(z, f64x2.sqrt(f64x2.mul(z, f64x2.add(z, f64x2.splat(2))))),
+    f64x2.mul(f64x2.splat(2), z),
+    f64x2.lt(z, f64x2.splat(1e150)),
+  );
+  const w = f64x2.add(f64x2.splat(1), u);
+  // ln(1 + u) = ln w · u / (w − 1), exact where w rounds to 1 (then ln(1 + u) = u).
+  const isOne = f64x2.eq(w, f64x2.splat(1));
+  const D = v128.bitselect(u, f64x2.mul(log2x(w), f64x2.div(u, f64x2.sub(w, f64x2.splat(1)))), isOne);
+  return f64x2.mul(D, D);
+}
+
+/**
+ * out[i] = Σ_j d_j² for rows i of (m0, v0) (n × d) against rows of (m1, v1): row i when
+ * step1 = d, the single row 0 when step1 = 0. All f64, contiguous rows.
+ */
+export function dfisherraodiag(n: i32, d: i32, m0: usize, v0: usize, m1: usize, v1: usize, step1: i32, out: usize): void {
+  const pairs = d & ~1;
+  for (let i: i32 = 0; i < n; i++) {
+    const a = <usize>(i * d) << 3, b = <usize>(i * step1) << 3;
+    let acc = f64x2.splat(0);
+    for (let j: i32 = 0; j < pairs; j += 2) {
+      const o = <usize>j << 3;
+      acc = f64x2.add(acc, halfPlane2(v128.load(m0 + a + o), v128.load(v0 + a + o), v128.load(m1 + b + o), v128.load(v1 + b + o)));
+    }
+    let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (pairs < d) {
+      const o = <usize>pairs << 3;
+      const t = halfPlane2(f64x2.splat(load<f64>(m0 + a + o)), f64x2.splat(load<f64>(v0 + a + o)), f64x2.splat(load<f64>(m1 + b + o)), f64x2.splat(load<f64>(v1 + b + o)));
+      s += f64x2.extract_lane(t, 0);
+    }
+    store<f64>(out + (<usize>i << 3), 2 * s);
+  }
+}

@@ -1,0 +1,46 @@
+// The Fisher-Rao batch kernel on both backends: the WebAssembly one takes two coordinates at
+// a time with its own vectorised logarithm, so the two agree to rounding, not bit for bit.
+import { describe, expect, it } from 'vitest';
+import * as interp from '../../src/interp/index.js';
+import { jsKernels } from '../../src/linalg/kernels/index.js';
+import { fill, onBothBackends } from '../helpers/backends.js';
+
+function batch(n: number, d: number, seed: number, spread: number): { mean: { rows: number; cols: number; data: Float64Array }; variance: { rows: number; cols: number; data: Float64Array } } {
+  const mean = fill(new Float64Array(n * d), seed).map((v) => v * spread);
+  // Variances over 12 orders of magnitude, so z runs from ~0 (w rounds to 1) to huge.
+  const variance = fill(new Float64Array(n * d), seed + 1).map((v) => 10 ** (6 * v));
+  return { mean: { rows: n, cols: d, data: mean }, variance: { rows: n, cols: d, data: variance } };
+}
+
+describe('fisherRaoDistanceDiagonalBatch on both backends', () => {
+  it('agrees to 1e-14 relative, for pairs and against one reference, even and odd d', () => {
+    for (const [n, d] of [[200, 32], [150, 7], [64, 1]] as const) {
+      const a = batch(n, d, 11 + d, 3), b = batch(n, d, 29 + d, 1e-3);
+      const ref = { mean: b.mean.data.slice(0, d), variance: b.variance.data.slice(0, d) };
+      for (const other of [b, ref]) {
+        const [js, wasm] = onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, other));
+        for (let i = 0; i < n; i++) expect(Math.abs(wasm[i]! - js[i]!)).toBeLessThanOrEqual(1e-14 * js[i]!);
+      }
+    }
+  });
+
+  it('equals the one-pair distance, and is exactly 0 between identical rows', () => {
+    const a = batch(80, 5, 3, 2);
+    const [js, wasm] = onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, a));
+    expect(Array.from(js).every((v) => v === 0)).toBe(true);
+    expect(Array.from(wasm).every((v) => v === 0)).toBe(true);
+    const b = batch(80, 5, 4, 2);
+    const [, w] = onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, b));
+    for (let i = 0; i < 80; i += 13) {
+      const row = (m: typeof a, r: number) => ({ mean: m.mean.data.slice(r * 5, r * 5 + 5), variance: m.variance.data.slice(r * 5, r * 5 + 5) });
+      expect(Math.abs(w[i]! - interp.fisherRaoDistance(row(a, i), row(b, i)))).toBeLessThanOrEqual(1e-14 * w[i]!);
+    }
+  });
+
+  it('a zero variance is still an error on the WebAssembly backend', () => {
+    const a = batch(40, 4, 5, 1);
+    a.variance.data[17] = 0;
+    expect(() => onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, batch(40, 4, 6, 1)))).toThrow(/variance/);
+    expect(jsKernels.fisherRaoDiagonalSq).toBeTypeOf('function');
+  });
+});
