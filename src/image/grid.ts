@@ -191,19 +191,27 @@ function resolve(opts: Partial<GridOptions>, width: number, height: number, n: n
     padding: opts.padding === undefined ? 1 : checkInt(opts.padding, 'padding', 0),
     normalize: opts.normalize === undefined ? 'each' : checkChoice(opts.normalize, 'normalize', NORMALIZE),
     colormap: opts.colormap === undefined ? 'gray' : checkChoice(opts.colormap, 'colormap', COLORMAPS),
-    background: opts.background === undefined ? [255, 255, 255, 255] : toRgba(opts.background),
+    background: opts.background === undefined ? [255, 255, 255, 255] : toRgba(opts.background, 'background'),
     scale: opts.scale === undefined ? 1 : checkInt(opts.scale, 'scale', 1),
   };
 }
 
-function toRgba(c: unknown): [number, number, number, number] {
+/**
+ * A {@link Color} as [r, g, b, a]; `name` is the option named in the error.
+ *
+ * @example
+ * ```ts
+ * toRgba(128, 'background'); // [128, 128, 128, 255]
+ * ```
+ */
+export function toRgba(c: unknown, name: string): [number, number, number, number] {
   const ok = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 255;
   if (ok(c)) return [c, c, c, 255];
   if (Array.isArray(c) && (c.length === 3 || c.length === 4) && c.every(ok)) {
     const [r, g, b, a = 255] = c as number[];
     return [r!, g!, b!, a];
   }
-  return fail('INVALID_OPTION', `background: received ${describe(c)}, expected a grey level 0–255 or [r, g, b] / [r, g, b, a] with channels 0–255`);
+  return fail('INVALID_OPTION', `${name}: received ${describe(c)}, expected a grey level 0–255 or [r, g, b] / [r, g, b, a] with channels 0–255`);
 }
 
 /** [min, max] of data[start … end). */

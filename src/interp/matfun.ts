@@ -2,6 +2,7 @@ import { fail } from '../core/errors.js';
 import { kernels } from '../linalg/backend.js';
 import { symmetricEigen, symmetricEigenvalues } from '../linalg/eigh.js';
 import { choleskyInPlace } from '../linalg/cholesky.js';
+import { symmetricPart } from '../linalg/square.js';
 import { trsm } from '../linalg/kernels/triangular.js';
 
 // Functions of symmetric positive semi-definite matrices, on (n × n) row-major
@@ -28,7 +29,7 @@ export function mul(n: number, A: Float64Array, B: Float64Array, transA = false,
 }
 
 /**
- * Replaces S by its symmetric part (S + Sᵀ)/2, in place; returns S.
+ * The symmetric part (S + Sᵀ)/2 of the square S, a new array (linalg's symmetricPart).
  *
  * @example
  * ```ts
@@ -36,14 +37,7 @@ export function mul(n: number, A: Float64Array, B: Float64Array, transA = false,
  * ```
  */
 export function symmetrize(n: number, S: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = 0.5 * (S[i * n + j]! + S[j * n + i]!);
-      S[i * n + j] = v;
-      S[j * n + i] = v;
-    }
-  }
-  return S;
+  return symmetricPart({ rows: n, cols: n, data: S });
 }
 
 /**

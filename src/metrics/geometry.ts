@@ -2,6 +2,7 @@ import { fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt } from '../core/options.js';
 import { kernels } from '../linalg/backend.js';
+export { rowSqDistance } from '../linalg/rows.js';
 import { encodeLabels, type Encoded, type Labels } from './labels.js';
 
 /**
@@ -131,21 +132,4 @@ export function clusterMeans(x: Matrix<Float64Array>, enc: Encoded): Float64Arra
     for (let j = 0; j < d; j++) means[c * d + j] = means[c * d + j]! / enc.sizes[c]!;
   }
   return means;
-}
-
-/**
- * Squared distance between row i of a and row j of b (d features), from the differences.
- *
- * @example
- * ```ts
- * rowSqDistance(new Float64Array([0, 0]), 0, new Float64Array([3, 4]), 0, 2); // 25
- * ```
- */
-export function rowSqDistance(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
-  let s = 0;
-  for (let q = 0; q < d; q++) {
-    const t = a[i * d + q]! - b[j * d + q]!;
-    s += t * t;
-  }
-  return s;
 }

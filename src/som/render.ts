@@ -2,7 +2,7 @@ import { describe, fail } from '../core/errors.js';
 import { isMatrix, asMatrix, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { COLORMAPS, colormapTable, type ColormapName } from '../image/colormap.js';
-import type { Color, RgbaImage } from '../image/grid.js';
+import { toRgba, type Color, type RgbaImage } from '../image/grid.js';
 import { checkModel, type SomModel } from './model.js';
 
 /**
@@ -35,16 +35,6 @@ export interface RenderOptions {
   hitColor?: Color;
   /** Colour outside the cells, and of cells whose value is NaN (an empty unit). @defaultValue [255, 255, 255, 0] (transparent) */
   background?: Color;
-}
-
-function toRgba(c: unknown, name: string): [number, number, number, number] {
-  const ok = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 255;
-  if (ok(c)) return [c, c, c, 255];
-  if (Array.isArray(c) && (c.length === 3 || c.length === 4) && c.every(ok)) {
-    const [r, g, b, a = 255] = c as number[];
-    return [r!, g!, b!, a];
-  }
-  return fail('INVALID_OPTION', `${name}: received ${describe(c)}, expected a grey level 0–255 or [r, g, b] / [r, g, b, a] with channels 0–255`);
 }
 
 function palette(value: unknown): Uint8ClampedArray {

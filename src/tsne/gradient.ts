@@ -3,17 +3,9 @@
 // split into an attractive part over the sparse P and a repulsive part Σⱼ wᵢⱼ² (yᵢ − yⱼ) / Z
 // that the exact, Barnes-Hut and FFT methods each approximate differently.
 
+import { rowSqDistance } from '../linalg/rows.js';
 import type { Csr } from './affinities.js';
 
-/** ‖yᵢ − yⱼ‖² for rows i and j of Y (n × dim). */
-function sqDist(Y: Float64Array, i: number, j: number, dim: number): number {
-  let d2 = 0;
-  for (let c = 0; c < dim; c++) {
-    const t = Y[i * dim + c]! - Y[j * dim + c]!;
-    d2 += t * t;
-  }
-  return d2;
-}
 
 /**
  * The strict upper triangle of a symmetric P (the entries with j > i), in CSR form: each
@@ -81,7 +73,7 @@ export function attractive(U: Csr, Y: Float64Array, dim: number, scale: number, 
     for (let i = 0; i < n; i++) {
       for (let e = rowPtr[i]!, end = rowPtr[i + 1]!; e < end; e++) {
         const j = col[e]!;
-        const pw = val[e]! / (1 + sqDist(Y, i, j, dim));
+        const pw = val[e]! / (1 + rowSqDistance(Y, i, Y, j, dim));
         for (let c = 0; c < dim; c++) {
           const g = pw * (Y[i * dim + c]! - Y[j * dim + c]!);
           out[i * dim + c] = out[i * dim + c]! + g;
@@ -107,7 +99,7 @@ export function attractiveCost(P: Csr, Y: Float64Array, dim: number): number {
   let cost = 0;
   for (let i = 0; i < n; i++) {
     for (let e = rowPtr[i]!, end = rowPtr[i + 1]!; e < end; e++) {
-      cost += val[e]! * Math.log1p(sqDist(Y, i, col[e]!, dim));
+      cost += val[e]! * Math.log1p(rowSqDistance(Y, i, Y, col[e]!, dim));
     }
   }
   return cost;
@@ -141,7 +133,7 @@ export function exactRepulsion(Y: Float64Array, n: number, dim: number, out: Flo
   let Z = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const w = 1 / (1 + sqDist(Y, i, j, dim));
+      const w = 1 / (1 + rowSqDistance(Y, i, Y, j, dim));
       Z += 2 * w;
       const w2 = w * w;
       for (let c = 0; c < dim; c++) {

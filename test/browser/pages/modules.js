@@ -1,20 +1,13 @@
 // The capability modules (pca, kmeans, metrics, omp, ksvd, …; newer ones in ./cases/) run on small deterministic data, once per backend, in
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
-import { pattern } from './suite.js';
+import { flatData, pattern } from './suite.js';
 import { interpCase } from './cases/interp.js';
 import { somCase } from './cases/som.js';
 import { tsneCase } from './cases/tsne.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
 export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp'];
-
-function flatData(rows) {
-  const cols = rows[0].length;
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((r, i) => data.set(r, i * cols));
-  return { rows: rows.length, cols, data };
-}
 
 /** Rows of `rows` scaled to unit norm (a dictionary's atoms). */
 function unitRows(rows) {

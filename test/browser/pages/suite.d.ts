@@ -66,6 +66,7 @@ export interface SuiteResult {
 }
 
 export function pattern(rows: number, cols: number, salt: number): Rows;
+export function flatData(rows: Rows): { rows: number; cols: number; data: Float64Array };
 export function cases(): Case[];
 export function runCase(linalg: typeof Linalg, c: Case, i: number): CaseValue;
 export function runSuite(modules: SuiteModules): Promise<SuiteResult>;

@@ -22,6 +22,14 @@ export function pattern(rows, cols, salt) {
   return out;
 }
 
+/** Rows (arrays of numbers) as a row-major { rows, cols, data } matrix. */
+export function flatData(rows) {
+  const cols = rows[0].length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => data.set(r, i * cols));
+  return { rows: rows.length, cols, data };
+}
+
 function transpose(X) {
   const rows = X.length;
   const cols = X[0].length;

@@ -2,14 +2,7 @@
 // a hexagonal map, online on a rectangular torus) and the measures on the result. The
 // neighbourhood function's exp is portable (the same bits in every engine), so only the
 // kernels' rounding can differ between Chromium and Node; the runs are short.
-import { pattern } from '../suite.js';
-
-function flatData(rows) {
-  const cols = rows[0].length;
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((r, i) => data.set(r, i * cols));
-  return { rows: rows.length, cols, data };
-}
+import { flatData, pattern } from '../suite.js';
 
 export function somCase(som) {
   // 20 features: on WebAssembly the distances are screened in float32 and close calls rechecked.
