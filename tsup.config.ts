@@ -6,7 +6,7 @@ import { defineConfig } from 'tsup';
 // splitting too so `latentspace/wasm` and `latentspace/linalg` share one backend switch.
 // A module enters the build once its folder has an index.ts; package.json's exports map
 // lists the published ones, and `npm run check:package` fails if one of those is missing.
-const modules = ['core', 'linalg', 'wasm', 'image', 'pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp', 'latent', 'vae'];
+const modules = ['core', 'linalg', 'wasm', 'image', 'pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp', 'latent', 'autodiff', 'vae', 'units'];
 
 export const entries: Record<string, string> = { index: 'src/index.ts' };
 for (const name of modules) {

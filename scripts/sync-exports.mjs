@@ -3,7 +3,7 @@
 // `node scripts/sync-exports.mjs`. `--check` fails instead of writing when they differ.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const order = ['core', 'linalg', 'wasm', 'image', 'pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp', 'latent', 'vae'];
+const order = ['core', 'linalg', 'wasm', 'image', 'pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp', 'latent', 'autodiff', 'vae', 'units'];
 const modules = order.filter((name) => existsSync(`src/${name}/index.ts`));
 const entry = (name) => ({
   import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },

@@ -18,3 +18,4 @@ export * as ksvd from './ksvd/index.js';
 export * as som from './som/index.js';
 export * as tsne from './tsne/index.js';
 export * as interp from './interp/index.js';
+export * as autodiff from './autodiff/index.js';
