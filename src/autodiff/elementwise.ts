@@ -196,21 +196,24 @@ interface BinaryRule {
  * Strides that read an operand broadcast to (rows × cols): a full operand steps by (cols, 1),
  * a row vector (1 × cols) by (0, 1), a column (rows × 1) by (1, 0), a scalar by (0, 0).
  */
-function strides(v: Var, rows: number, cols: number, op: string, name: string, other: Var): [number, number] {
-  const rowOk = v.rows === rows || v.rows === 1;
-  const colOk = v.cols === cols || v.cols === 1;
-  if (!rowOk || !colOk) {
-    fail('SHAPE_MISMATCH', `${op}: ${name} is ${shapeOf(v)} and the other operand ${shapeOf(other)}; expected equal shapes, or one a row (1 × cols), a column (rows × 1) or a scalar (1 × 1)`);
-  }
+function strides(v: Var): [number, number] {
   return [v.rows === 1 ? 0 : v.cols, v.cols === 1 ? 0 : 1];
+}
+
+function broadcastShape(op: string, x: Var, y: Var): [number, number] {
+  const rows = Math.max(x.rows, y.rows), cols = Math.max(x.cols, y.cols);
+  const fits = (v: Var) => (v.rows === rows || v.rows === 1) && (v.cols === cols || v.cols === 1);
+  if (!fits(x) || !fits(y)) {
+    fail('SHAPE_MISMATCH', `${op}: a is ${shapeOf(x)} and b is ${shapeOf(y)}; expected equal shapes, or one of them a row (1 × cols), a column (rows × 1) or a scalar (1 × 1) of the other`);
+  }
+  return [rows, cols];
 }
 
 function binary(op: string, a: Operand, b: Operand, rule: BinaryRule): Var {
   const { ctx, vars: [x, y] } = operands(op, [a, b], ['a', 'b']);
-  const rows = Math.max(x!.rows, y!.rows);
-  const cols = Math.max(x!.cols, y!.cols);
-  const [xr, xc] = strides(x!, rows, cols, op, 'a', y!);
-  const [yr, yc] = strides(y!, rows, cols, op, 'b', x!);
+  const [rows, cols] = broadcastShape(op, x!, y!);
+  const [xr, xc] = strides(x!);
+  const [yr, yc] = strides(y!);
   const xd = x!.data, yd = y!.data;
   const out = output(ctx, rows * cols);
   const f = rule.forward;

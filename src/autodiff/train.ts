@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { isMatrix, type FloatArray, type Matrix } from '../core/matrix.js';
-import { checkInt, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { valueAndGrad } from './grad.js';
 import { adam, type Optimizer, type OptimizerState } from './optim.js';
@@ -135,20 +135,44 @@ export interface TrainResult<P> {
  * run.next().value; // { epoch: 0, batch: 0, iteration: 1, loss: … }
  * ```
  */
-export function* trainSteps<P extends Params, D extends Dataset>(
+export function trainSteps<P extends Params, D extends Dataset>(
   lossFn: (params: Tracked<P>, batch: Batch<D>) => Var, params: P, data: D, options?: TrainOptions,
 ): Generator<TrainStep, TrainResult<P>, boolean | undefined> {
+  // Validated here, when the run is made, not at its first next().
   const opts = checkOptions(options, TRAIN_OPTIONS, 'train: options');
   if (typeof lossFn !== 'function') fail('INVALID_INPUT', `train: lossFn received ${describe(lossFn)}, expected (params, batch) => loss`);
   const n = sampleCount(data, 'train: data');
-  const epochs = checkInt(opts.epochs ?? 10, 'train: epochs', 1);
-  const batchSize = Math.min(n, checkInt(opts.batchSize ?? 128, 'train: batchSize', 1));
-  const random = randomFrom(opts.seed, 'train: seed');
   const optimizer = opts.optimizer ?? adam();
   if (typeof optimizer?.step !== 'function') fail('INVALID_OPTION', `train: optimizer received ${describe(optimizer)}, expected sgd(...) or adam(...)`);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') fail('INVALID_OPTION', `train: onProgress received ${describe(opts.onProgress)}, expected a function`);
   const signal = opts.signal;
-  const checkFinite = opts.checkFinite ?? true;
-  const trained = cloneParams(params);
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTION', `train: signal received ${describe(signal)}, expected an AbortSignal`);
+  const run: TrainRun<D> = {
+    data, n, optimizer, signal,
+    epochs: checkInt(opts.epochs ?? 10, 'train: epochs', 1),
+    batchSize: Math.min(n, checkInt(opts.batchSize ?? 128, 'train: batchSize', 1)),
+    random: randomFrom(opts.seed, 'train: seed'),
+    checkFinite: checkBoolean(opts.checkFinite ?? true, 'train: checkFinite'),
+  };
+  return trainLoop(lossFn, cloneParams(params), run);
+}
+
+interface TrainRun<D extends Dataset> {
+  readonly data: D;
+  readonly n: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly random: Random;
+  readonly optimizer: Optimizer;
+  readonly signal: AbortSignal | undefined;
+  readonly checkFinite: boolean;
+}
+
+/** The one training loop: a step per minibatch, a history entry per epoch. */
+function* trainLoop<P extends Params, D extends Dataset>(
+  lossFn: (params: Tracked<P>, batch: Batch<D>) => Var, trained: P, run: TrainRun<D>,
+): Generator<TrainStep, TrainResult<P>, boolean | undefined> {
+  const { data, n, batchSize, optimizer, signal, checkFinite } = run;
   const optimizerState = optimizer.init(trained);
   const workspace = new Workspace();
   // Reused batch buffers: one of the full size, one for a smaller last batch.
@@ -156,12 +180,13 @@ export function* trainSteps<P extends Params, D extends Dataset>(
   const rest = n % batchSize === 0 ? full : (emptyBatch(data, n % batchSize) as Batch<D>);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: number[] = [];
+  const stopped = () => ({ params: trained, optimizerState, history: Float64Array.from(history), completed: false });
   let iteration = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    random.shuffle(order);
+  for (let epoch = 0; epoch < run.epochs; epoch++) {
+    run.random.shuffle(order);
     let total = 0;
     for (let start = 0, b = 0; start < n; start += batchSize, b++) {
-      if (signal?.aborted) return { params: trained, optimizerState, history: Float64Array.from(history), completed: false };
+      if (signal?.aborted) return stopped();
       const end = Math.min(n, start + batchSize);
       const batch = end - start === batchSize ? full : rest;
       gatherInto(data, order, start, end, batch);
@@ -169,8 +194,7 @@ export function* trainSteps<P extends Params, D extends Dataset>(
       optimizer.step(trained, grads, optimizerState);
       total += value * (end - start);
       iteration++;
-      const stop = yield { epoch, batch: b, iteration, loss: value };
-      if (stop === true) return { params: trained, optimizerState, history: Float64Array.from(history), completed: false };
+      if ((yield { epoch, batch: b, iteration, loss: value }) === true) return stopped();
     }
     history.push(total / n);
   }
