@@ -36,12 +36,25 @@ const stableSigmoid = (x: number) => {
   return e / (1 + e);
 };
 
-const RULES = {
-  neg: { forward: (x) => -x, derivative: () => -1 },
-  relu: { forward: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) },
+/**
+ * The activations, with derivatives written from the output y alone, so a fused layer can
+ * apply them in place (softplus: σ(x) = 1 − e^−y, as −expm1(−y) to keep tiny slopes exact).
+ */
+export const ACTIVATION_RULES = {
+  identity: { forward: (x) => x, derivative: () => 1 },
+  relu: { forward: (x) => (x > 0 ? x : 0), derivative: (_x, y) => (y > 0 ? 1 : 0) },
+  leakyRelu: { forward: (x) => (x > 0 ? x : 0.01 * x), derivative: (_x, y) => (y > 0 ? 1 : 0.01) },
   sigmoid: { forward: stableSigmoid, derivative: (_x, y) => y * (1 - y) },
   tanh: { forward: Math.tanh, derivative: (_x, y) => 1 - y * y },
-  softplus: { forward: stableSoftplus, derivative: (x) => stableSigmoid(x) },
+  softplus: { forward: stableSoftplus, derivative: (_x, y) => -Math.expm1(-y) },
+} satisfies Record<string, UnaryRule>;
+
+/** Hidden-layer activations by name. */
+export type Activation = keyof typeof ACTIVATION_RULES;
+
+const RULES = {
+  ...ACTIVATION_RULES,
+  neg: { forward: (x) => -x, derivative: () => -1 },
   exp: { forward: Math.exp, derivative: (_x, y) => y },
   log: { forward: Math.log, derivative: (x) => 1 / x },
   square: { forward: (x) => x * x, derivative: (x) => 2 * x },

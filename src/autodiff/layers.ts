@@ -2,9 +2,10 @@ import { describe, fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
-import { add, leakyRelu, relu, sigmoid, softplus, tanh } from './elementwise.js';
-import { matmul } from './structure.js';
-import type { Dtype, Operand, Var } from './tape.js';
+import type { FloatArray } from '../core/matrix.js';
+import { kernels } from '../linalg/backend.js';
+import { ACTIVATION_RULES, map, type Activation } from './elementwise.js';
+import { gradOf, operands, output, result, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
 
 /** A dense layer's parameters: y = x · weight + bias. */
 export interface DenseParams {
@@ -50,13 +51,52 @@ function initDense(inputs: number, outputs: number, init: Init, dtype: Dtype, ra
 }
 
 /**
+ * act(x · W + b) as one op: the bias is written into the output before the GEMM adds the
+ * product (beta = 1), and the activation is applied in place, its derivative taken from the
+ * output alone; one pass over the (batch × outputs) result instead of three, and backward
+ * needs no pre-activation buffer.
+ */
+function affine(x: Operand, weight: Operand, bias: Operand, activation: Activation): Var {
+  const { ctx, vars: [X, W, b] } = operands('dense', [x, weight, bias], ['x', 'weight', 'bias']);
+  const m = X!.rows, k = X!.cols, n = W!.cols;
+  if (W!.rows !== k || b!.rows !== 1 || b!.cols !== n) {
+    fail('SHAPE_MISMATCH', `dense: x is ${shapeOf(X!)}, weight ${shapeOf(W!)} and bias ${shapeOf(b!)}; expected weight ${k} × outputs and bias 1 × outputs`);
+  }
+  const rule = ACTIVATION_RULES[activation];
+  const out = output(ctx, m * n);
+  for (let i = 0; i < m; i++) out.set(b!.data, i * n);
+  const gemm = kernels().gemm;
+  gemm(false, false, m, n, k, 1, X!.data, 0, k, W!.data, 0, n, 1, out, 0, n);
+  if (activation !== 'identity') {
+    const f = rule.forward;
+    for (let i = 0; i < out.length; i++) out[i] = f(out[i]!);
+  }
+  const backward = (g: FloatArray) => {
+    // dz = g ⊙ act'(y), then db = Σ rows of dz, dW = Xᵀ·dz, dX = dz·Wᵀ.
+    let dz = g;
+    if (activation !== 'identity') {
+      dz = ctx.tape!.take(m * n, false);
+      const df = rule.derivative;
+      for (let i = 0; i < dz.length; i++) dz[i] = g[i]! * df(0, out[i]!);
+    }
+    if (b!.requiresGrad) {
+      const gb = gradOf(b!);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gb[j]! += dz[i * n + j]!;
+    }
+    if (W!.requiresGrad) gemm(true, false, k, n, m, 1, X!.data, 0, k, dz, 0, n, 1, gradOf(W!), 0, n);
+    if (X!.requiresGrad) gemm(false, true, m, k, n, 1, dz, 0, n, W!.data, 0, n, 1, gradOf(X!), 0, k);
+  };
+  return result(ctx, 'dense', m, n, out, backward, [X!, W!, b!]);
+}
+
+/**
  * A fully connected layer, as functions over its parameters.
  *
  * @example
  * ```ts
  * const p = dense.init(784, 400, { seed: 1 });
- * const h = dense.apply(p, X);   // X: (batch × 784) → (batch × 400)
- * [p.weight.rows, p.weight.cols]; // [784, 400]
+ * const h = dense.apply(p, X, 'relu');   // X: (batch × 784) → (batch × 400)
+ * [p.weight.rows, p.weight.cols];         // [784, 400]
  * ```
  */
 export const dense = {
@@ -68,26 +108,28 @@ export const dense = {
     return initDense(nIn, nOut, checkChoice(opts.init ?? 'pytorch', 'dense.init: init', INITS),
       checkChoice(opts.dtype ?? 'float32', 'dense.init: dtype', DTYPES), randomFrom(opts.seed, 'dense.init: seed'));
   },
-  /** x · weight + bias: (batch × inputs) → (batch × outputs). */
-  apply(params: { readonly weight: Operand; readonly bias: Operand }, x: Operand): Var {
-    return add(matmul(x, params.weight), params.bias);
+  /**
+   * act(x · weight + bias): (batch × inputs) → (batch × outputs), one fused op.
+   * @param activation - applied to the result (leakyRelu with slope 0.01) @defaultValue 'identity'
+   */
+  apply(params: { readonly weight: Operand; readonly bias: Operand }, x: Operand, activation: Activation = 'identity'): Var {
+    if (params === null || typeof params !== 'object') fail('INVALID_INPUT', `dense.apply: params received ${describe(params)}, expected { weight, bias }`);
+    return affine(x, params.weight, params.bias, checkChoice(activation, 'dense.apply: activation', ACTIVATIONS));
   },
 };
 
-/** Hidden-layer activations of an {@link mlp}. */
-export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'softplus' | 'identity';
-const ACTIVATIONS = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'softplus', 'identity'] as const;
+const ACTIVATIONS = Object.keys(ACTIVATION_RULES) as Activation[];
 
-/** Applies an activation by name. */
-export function activate(x: Var, activation: Activation): Var {
-  switch (activation) {
-    case 'relu': return relu(x);
-    case 'leakyRelu': return leakyRelu(x);
-    case 'tanh': return tanh(x);
-    case 'sigmoid': return sigmoid(x);
-    case 'softplus': return softplus(x);
-    case 'identity': return x;
-  }
+/**
+ * Applies an activation by name.
+ * @example
+ * ```ts
+ * Array.from(activate([[-1, 2]], 'relu').data); // [0, 2]
+ * ```
+ */
+export function activate(x: Operand, activation: Activation): Var {
+  const name = checkChoice(activation, 'activate: activation', ACTIVATIONS);
+  return map(name, x, ACTIVATION_RULES[name]);
 }
 
 /** Options of `mlp.init`. */
@@ -137,10 +179,12 @@ export const mlp = {
     const out: Var[] = [];
     let h: Operand = x;
     params.forEach((layer, i) => {
-      const z = dense.apply(layer, h);
-      h = i < params.length - 1 ? activate(z, activation) : z;
-      out.push(h as Var);
+      const y = dense.apply(layer, h, i < params.length - 1 ? activation : 'identity');
+      out.push(y);
+      h = y;
     });
     return out;
   },
 };
+
+export type { Activation };

@@ -149,15 +149,23 @@ export function adam(options?: AdamOptions): Optimizer {
       const stepSize = lr / (1 - beta1 ** t);
       const correction2 = Math.sqrt(1 - beta2 ** t);
       for (const { p, g, i } of zipped('adam.step', params, grads, state, 'adam')) {
-        const m = state.first[i]!.data, v = state.second[i]!.data;
-        for (let j = 0; j < p.length; j++) {
-          const d = g[j]! + weightDecay * p[j]!;
-          m[j] = m[j]! + (1 - beta1) * (d - m[j]!);
-          v[j] = beta2 * v[j]! + (1 - beta2) * (d * d);
-          p[j] = p[j]! - stepSize * (m[j]! / (Math.sqrt(v[j]!) / correction2 + epsilon));
-        }
+        adamUpdate(p, g, state.first[i]!.data, state.second[i]!.data, stepSize, correction2, beta1, beta2, epsilon, weightDecay);
       }
       state.step = t;
     },
   };
+}
+
+/** One Adam update of one parameter array (the hot loop: locals, each entry read once). */
+function adamUpdate(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, correction2: number, beta1: number, beta2: number, epsilon: number, weightDecay: number): void {
+  const o1 = 1 - beta1, o2 = 1 - beta2, n = p.length;
+  for (let j = 0; j < n; j++) {
+    const pj = p[j]!;
+    const d = g[j]! + weightDecay * pj;
+    const m0 = m[j]!;
+    m[j] = m0 + o1 * (d - m0);
+    v[j] = beta2 * v[j]! + o2 * (d * d);
+    // m and v are read back so float32 state rounds exactly as PyTorch's stored tensors.
+    p[j] = pj - stepSize * (m[j]! / (Math.sqrt(v[j]!) / correction2 + epsilon));
+  }
 }

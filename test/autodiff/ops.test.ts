@@ -68,6 +68,13 @@ const structuralCases: Case[] = [
   { name: 'l1', shapes: (r, c) => [[r, c], [r, c]], domain: (u, i) => (i === 0 ? awayFromZero(u) + 3 : u), f: ([a, b]) => ad.l1(a!, b!) },
   { name: 'gaussianKl', shapes: (r, c) => [[r, c], [r, c]], f: ([a, b]) => ad.gaussianKl(a!, b!, { reduction: 'none' }) },
   { name: 'softmaxCrossEntropy', shapes: (r, c) => [[r, c + 1]], domain: (u) => 5 * u, f: ([a]) => ad.softmaxCrossEntropy(a!, Array.from({ length: a!.rows }, (_, i) => (i * 7) % a!.cols), { reduction: 'sum' }) },
+  ...(['identity', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'softplus'] as const).map((act): Case => ({
+    name: `dense (fused ${act})`, shapes: (r, c) => [[r, c], [c, 3], [1, 3]],
+    // Keep pre-activations away from relu's kink: x and W positive-ish, the bias shifts.
+    domain: (u, i) => (act.endsWith('elu') || act === 'relu' ? (i === 2 ? awayFromZero(u) * 3 : 0.05 + Math.abs(u)) : 2 * u),
+    f: ([x, w, b]) => ad.dense.apply({ weight: w!, bias: b! }, x!, act),
+  })),
+  { name: 'activate (softplus, by name)', shapes: same, domain: (u) => 30 * u - 10, f: ([a]) => ad.activate(a!, 'softplus') },
   { name: 'composite: dense + tanh + mean', shapes: (r, c) => [[r, c], [c, 3], [1, 3]], f: ([x, w, b]) => ad.mean(ad.tanh(ad.dense.apply({ weight: w!, bias: b! }, x!))) },
 ];
 
