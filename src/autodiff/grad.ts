@@ -70,9 +70,9 @@ export function valueAndGrad<P extends Params>(f: (params: Tracked<P>) => Var, p
   if (loss.tape !== null && loss.tape !== tape) {
     fail('INVALID_INPUT', 'valueAndGrad: f returned a value of another computation');
   }
-  const grads = tracked.map((v) => tape.take(v.data.length, true));
-  tracked.forEach((v, i) => { v.grad = grads[i]!; });
   if (loss.requiresGrad) backpropagate(tape, loss);
+  // A parameter the loss does not depend on gets a zero gradient, not a missing one.
+  const grads = tracked.map((v) => v.grad ?? (v.grad = tape.take(v.data.length, true)));
   if (checkFinite) {
     grads.forEach((g, i) => {
       const bad = firstNonFinite(g);
@@ -97,11 +97,8 @@ export function grad<P extends Params>(f: (params: Tracked<P>) => Var, params: P
 
 /** Seeds d loss / d loss = 1 and runs every recorded backward rule, last op first. */
 function backpropagate(tape: Tape, loss: Var): void {
-  if (loss.grad !== null) loss.grad[0]! += 1; // f returned a parameter itself
-  else {
-    loss.grad = tape.take(1, false);
-    loss.grad[0] = 1;
-  }
+  loss.grad = tape.take(1, false);
+  loss.grad[0] = 1;
   const nodes = tape.nodes;
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;

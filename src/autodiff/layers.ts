@@ -5,7 +5,7 @@ import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import type { FloatArray } from '../core/matrix.js';
 import { kernels } from '../linalg/backend.js';
 import { ACTIVATION_RULES, map, type Activation } from './elementwise.js';
-import { gradOf, operands, output, result, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
+import { gradOf, gradSlot, operands, output, result, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
 
 /** A dense layer's parameters: y = x · weight + bias. */
 export interface DenseParams {
@@ -83,8 +83,14 @@ function affine(x: Operand, weight: Operand, bias: Operand, activation: Activati
       const gb = gradOf(b!);
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gb[j]! += dz[i * n + j]!;
     }
-    if (W!.requiresGrad) gemm(true, false, k, n, m, 1, X!.data, 0, k, dz, 0, n, 1, gradOf(W!), 0, n);
-    if (X!.requiresGrad) gemm(false, true, m, k, n, 1, dz, 0, n, W!.data, 0, n, 1, gradOf(X!), 0, k);
+    if (W!.requiresGrad) {
+      const [gW, beta] = gradSlot(W!);
+      gemm(true, false, k, n, m, 1, X!.data, 0, k, dz, 0, n, beta, gW, 0, n);
+    }
+    if (X!.requiresGrad) {
+      const [gX, beta] = gradSlot(X!);
+      gemm(false, true, m, k, n, 1, dz, 0, n, W!.data, 0, n, beta, gX, 0, k);
+    }
   };
   return result(ctx, 'dense', m, n, out, backward, [X!, W!, b!]);
 }

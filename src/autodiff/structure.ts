@@ -2,7 +2,7 @@ import { describe, fail } from '../core/errors.js';
 import type { FloatArray, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { kernels } from '../linalg/backend.js';
-import { gradOf, operands, output, result, scratch64, shapeOf, type Operand, type Var } from './tape.js';
+import { gradOf, gradSlot, operands, output, result, scratch64, shapeOf, type Operand, type Var } from './tape.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -43,16 +43,16 @@ export function matmul(a: Operand | MatrixInput, b: Operand | MatrixInput, optio
   gemm(transA, transB, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, C, 0, n);
   const backward = (g: FloatArray) => {
     if (A!.requiresGrad) {
-      const gA = gradOf(A!);
+      const [gA, beta] = gradSlot(A!);
       // dop(A) = dC · op(B)ᵀ; stored transposed when transA.
-      if (transA) gemm(transB, true, k, m, n, 1, bd, 0, ldb, g, 0, n, 1, gA, 0, lda);
-      else gemm(false, !transB, m, k, n, 1, g, 0, n, bd, 0, ldb, 1, gA, 0, lda);
+      if (transA) gemm(transB, true, k, m, n, 1, bd, 0, ldb, g, 0, n, beta, gA, 0, lda);
+      else gemm(false, !transB, m, k, n, 1, g, 0, n, bd, 0, ldb, beta, gA, 0, lda);
     }
     if (B!.requiresGrad) {
-      const gB = gradOf(B!);
+      const [gB, beta] = gradSlot(B!);
       // dop(B) = op(A)ᵀ · dC; stored transposed when transB.
-      if (transB) gemm(true, transA, n, k, m, 1, g, 0, n, ad, 0, lda, 1, gB, 0, ldb);
-      else gemm(!transA, false, k, n, m, 1, ad, 0, lda, g, 0, n, 1, gB, 0, ldb);
+      if (transB) gemm(true, transA, n, k, m, 1, g, 0, n, ad, 0, lda, beta, gB, 0, ldb);
+      else gemm(!transA, false, k, n, m, 1, ad, 0, lda, g, 0, n, beta, gB, 0, ldb);
     }
   };
   return result(ctx, 'matmul', m, n, C, backward, [A!, B!]);

@@ -186,6 +186,16 @@ export function gradOf(v: Var): FloatArray {
   return v.grad;
 }
 
+/**
+ * The gradient buffer of `v` for a kernel that can either overwrite or accumulate (GEMM's
+ * beta): a fresh buffer is handed out unzeroed with beta 0, an existing one with beta 1.
+ */
+export function gradSlot(v: Var): [FloatArray, 0 | 1] {
+  if (v.grad !== null) return [v.grad, 1];
+  v.grad = v.tape!.take(v.data.length, false);
+  return [v.grad, 0];
+}
+
 /** Index of the first NaN or ±Infinity in `data`, or −1. */
 export function firstNonFinite(data: FloatArray): number {
   for (let i = 0; i < data.length; i++) {
