@@ -11,12 +11,15 @@
 // 4. publint on the tarball, --strict (warnings fail too: each is a real publishing
 //    defect, such as a condition order TypeScript misreads; suggestions are printed);
 // 5. @arethetypeswrong/cli (attw) on the tarball with its default profile ("strict": node10,
-//    node16 CJS and ESM, bundler), no rule ignored.
+//    node16 CJS and ESM, bundler), no rule ignored;
+// 6. the tarball installed into a scratch project, and a file importing every entry point
+//    type-checked with strict and skipLibCheck false under module nodenext, node16 (ESM and
+//    CJS) and bundler.
 //
 // Runs every check it can (it stops early only when a later step cannot run: no dist/, a
 // failed pack, missing tools) and exits non-zero if any failed, saying what to do.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +74,7 @@ const subpaths = Object.keys(pkg.exports ?? {}).filter((key) => key !== '.' && !
 const mapped = pkg.typesVersions?.['*'] ?? {};
 const unmapped = subpaths.filter((key) => !(key.slice(2) in mapped) && !('*' in mapped));
 if (unmapped.length > 0) {
-  problem(`package.json typesVersions["*"] lacks ${unmapped.join(', ')}; add e.g. "${unmapped[0].slice(2)}": ["./dist/${unmapped[0].slice(2)}.d.cts"]`);
+  problem(`package.json typesVersions["*"] lacks ${unmapped.join(', ')}; run node scripts/sync-exports.mjs`);
 } else ok(`${subpaths.length} subpaths mapped`);
 
 section('dist/ has no eval');
@@ -152,5 +155,50 @@ const attw = run(bin('attw'), [tarball, '--no-color', '--format', 'table-flipped
 if (attw.status !== 0) problem(`attw exited with ${attw.status}`);
 else ok('attw found no problems');
 
+section('types type-check in a user\'s project (strict, skipLibCheck false)');
+// attw and publint do not type-check the declarations themselves: a user with
+// skipLibCheck false saw TS2693 ("'Matrix' only refers to a type") from bundled .d.ts.
+// Install the tarball into a scratch project and type-check a file importing every entry
+// point under each module setting users have, in ESM and CommonJS.
+typecheckConsumer(tarball);
+
 finish();
 console.log(`\ncheck-package: all checks passed (${packed.filename})`);
+
+function typecheckConsumer(tgz) {
+  const project = join(work, 'consumer');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const install = run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--offline', tgz], { capture: true, cwd: project });
+  if (install.status !== 0) {
+    process.stderr.write(install.stderr);
+    problem(`npm install of the tarball into a scratch project exited with ${install.status}`);
+    return;
+  }
+  const subpaths = ['latentspace', ...Object.keys(pkg.exports).filter((k) => k !== '.' && !k.endsWith('.json')).map((k) => `latentspace/${k.slice(2)}`)];
+  const alias = (path) => path.replace(/\W/g, '_');
+  // Every entry point, and one use of a type and a value from each, so a broken
+  // declaration cannot hide behind an unused import.
+  const body = subpaths.map((path) => `  ${alias(path)},`).join('\n');
+  const uses = `const m: import('latentspace/core').Matrix = { rows: 1, cols: 1, data: new Float64Array(1) };\nexport const all = [m,\n${body}\n];\n`;
+  writeFileSync(join(project, 'esm.mts'), subpaths.map((path) => `import * as ${alias(path)} from '${path}';`).join('\n') + '\n' + uses);
+  writeFileSync(join(project, 'cjs.cts'), subpaths.map((path) => `import ${alias(path)} = require('${path}');`).join('\n') + '\n' + uses);
+  writeFileSync(join(project, 'bundler.ts'), subpaths.map((path) => `import * as ${alias(path)} from '${path}';`).join('\n') + '\n' + uses);
+  const settings = [
+    { module: 'nodenext', moduleResolution: 'nodenext', files: ['esm.mts', 'cjs.cts'] },
+    { module: 'node16', moduleResolution: 'node16', files: ['esm.mts', 'cjs.cts'] },
+    { module: 'esnext', moduleResolution: 'bundler', files: ['bundler.ts'] },
+  ];
+  for (const { files, ...compilerOptions } of settings) {
+    const config = {
+      compilerOptions: { ...compilerOptions, strict: true, skipLibCheck: false, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [] },
+      files,
+    };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(config, null, 2));
+    const tsc = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.json')], { capture: true, cwd: project });
+    if (tsc.status !== 0) {
+      process.stdout.write(tsc.stdout);
+      problem(`tsc --module ${compilerOptions.module} (${files.join(', ')}) found errors in latentspace's types`);
+    } else ok(`module ${compilerOptions.module}, moduleResolution ${compilerOptions.moduleResolution}: ${files.join(' and ')} importing ${subpaths.length} entry points type-check`);
+  }
+}
