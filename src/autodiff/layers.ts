@@ -3,9 +3,9 @@ import type { Matrix } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import type { FloatArray } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { ACTIVATION_RULES, map, type Activation } from './elementwise.js';
 import { gradOf, gradSlot, operands, output, result, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /** A dense layer's parameters: y = x · weight + bias. */
 export interface DenseParams {
@@ -65,7 +65,7 @@ function affine(x: Operand, weight: Operand, bias: Operand, activation: Activati
   const rule = ACTIVATION_RULES[activation];
   const out = output(ctx, m * n);
   for (let i = 0; i < m; i++) out.set(b!.data, i * n);
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   gemm(false, false, m, n, k, 1, X!.data, 0, k, W!.data, 0, n, 1, out, 0, n);
   if (activation !== 'identity') {
     const f = rule.forward;

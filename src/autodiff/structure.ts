@@ -1,8 +1,8 @@
 import { describe, fail } from '../core/errors.js';
 import type { FloatArray, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
-import { kernels } from '../linalg/backend.js';
 import { gradOf, gradSlot, operands, output, result, scratch64, shapeOf, type Operand, type Var } from './tape.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -38,7 +38,7 @@ export function matmul(a: Operand | MatrixInput, b: Operand | MatrixInput, optio
     fail('SHAPE_MISMATCH', `matmul: op(a) is ${m} × ${k} but op(b) is ${kB} × ${n} (a is ${shapeOf(A!)}${transA ? ', transposed' : ''}; b is ${shapeOf(B!)}${transB ? ', transposed' : ''}); the columns of op(a) must equal the rows of op(b)`);
   }
   const C = output(ctx, m * n);
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   const ad = A!.data, bd = B!.data, lda = A!.cols, ldb = B!.cols;
   gemm(transA, transB, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, C, 0, n);
   const backward = (g: FloatArray) => {

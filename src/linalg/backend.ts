@@ -1,105 +1,15 @@
-import type { FloatArray } from '../core/matrix.js';
 import { jsKernels } from './kernels/index.js';
+import type { Kernels } from './kernels/types.js';
+import { registeredKernels, setKernels } from './registry.js';
+
+export type { Kernels } from './kernels/types.js';
+export { setKernels };
 
 /**
- * The hot kernels, declared once. The TypeScript implementations (`./kernels/`) are the
- * reference and the fallback; `latentspace/wasm` registers WebAssembly SIMD ones with the
- * same signatures. Kernels validate nothing: public functions check shapes first.
- *
- * Matrices are row-major, addressed as (array, offset, leading dimension): entry (i, j) of
- * A is `A[offA + i * lda + j]`. Vectors are (array, stride, offset), as in stdlib's BLAS.
- * A kernel is called with all arrays of one element type (all Float64Array or all
- * Float32Array); the `F` type parameter says so.
+ * The whole kernel table active now: the registered one (WebAssembly after `init()`), or
+ * the TypeScript kernels. Library code calls the per-kernel accessors of
+ * ./kernels/dispatch.ts instead, so a bundle keeps only the kernels it uses.
  */
-export interface Kernels {
-  /** Which implementation this is. */
-  readonly name: 'js' | 'wasm';
-  /**
-   * C ← alpha · op(A) · op(B) + beta · C, with op(A) (m × k), op(B) (k × n), C (m × n).
-   * op(A) = Aᵀ when `transA` (then A is stored k × m). When beta is 0, C is not read.
-   */
-  gemm<F extends FloatArray>(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    A: F, offA: number, lda: number, B: F, offB: number, ldb: number,
-    beta: number, C: F, offC: number, ldc: number,
-  ): void;
-  /**
-   * Gram matrix, C ← op(A) · op(A)ᵀ (n × n): with `trans` false, A is n × k and C = AAᵀ;
-   * with `trans` true, A is k × n and C = AᵀA. Both triangles of C are written (one is
-   * computed and mirrored). C is overwritten.
-   */
-  syrk<F extends FloatArray>(trans: boolean, n: number, k: number, A: F, offA: number, lda: number, C: F, offC: number, ldc: number): void;
-  /**
-   * Squared Euclidean distances, C[i][j] ← max(0, ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢ·bⱼ), for the rows of
-   * A (m × d) and B (n × d). `normsA` (length m) and `normsB` (length n) hold the squared
-   * row norms when the caller has them (k-means computes ‖x‖² once per fit); `null` lets
-   * the kernel compute them itself, from the copy it already made (one pass over A fewer).
-   */
-  sqDistances<F extends FloatArray>(
-    m: number, n: number, d: number, A: F, offA: number, lda: number, normsA: F | null,
-    B: F, offB: number, ldb: number, normsB: F | null, C: F, offC: number, ldc: number,
-  ): void;
-  /** Squared norm of each of the m rows of A (m × d) into `out`. */
-  rowSqNorms<F extends FloatArray>(m: number, d: number, A: F, offA: number, lda: number, out: F): void;
-  /**
-   * For each of the m rows of C (m × n), the index of its smallest entry (the first on
-   * ties) into `index`, and, when `values` is given, that entry.
-   */
-  argminRows<F extends FloatArray>(m: number, n: number, C: F, offC: number, ldc: number, index: Int32Array, values: F | null): void;
-  /** Σ x[i]·y[i] over n strided entries. */
-  dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
-  /** y ← alpha · x + y over n strided entries. */
-  axpy<F extends FloatArray>(n: number, alpha: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): void;
-  /**
-   * Householder reduction of the symmetric A (n × n, float64; only the upper triangle is
-   * read) to tridiagonal form Qᵀ·A·Q = T, Q = H₀H₁⋯H_{n−2} (LAPACK dsytrd, unblocked). On
-   * return d (n) and e (n − 1) hold T's diagonal and off-diagonal, row k of A holds
-   * reflector k (unit entry, stored as 1, at column k + 1, the rest after it) and tau
-   * (n − 1) its scalars; the rest of the upper triangle is overwritten, the lower triangle
-   * is not touched.
-   */
-  tridiagonalize(n: number, A: Float64Array, offA: number, lda: number, d: Float64Array, e: Float64Array, tau: Float64Array): void;
-  /**
-   * C (m × total) ← C·Q, or C·Qᵀ when `trans`, for Q = H₀H₁⋯H_{k−1} with
-   * H_j = I − tau[j]·v_j·v_jᵀ (float64). v_j has its unit entry at column j + shift of row
-   * j of V (that entry is not read; k + shift ≤ total) and its other entries after it in
-   * the row: the storage of `tridiagonalize` (shift 1), whose eigenvectors, kept as rows
-   * of C, are back-transformed by C·Qᵀ.
-   */
-  applyReflectorsRight(
-    trans: boolean, m: number, total: number, k: number, shift: number,
-    V: Float64Array, offV: number, ldv: number, tau: Float64Array, C: Float64Array, offC: number, ldc: number,
-  ): void;
-  /**
-   * Eigen-decomposition of D + ρ·z·zᵀ (float64), the merge step of divide and conquer, for
-   * strictly increasing d (k), ρ > 0 and z without zero entries: the eigenvalues,
-   * ascending, into `lambda` (k) and the unit eigenvectors into the rows of U (k × k,
-   * contiguous).
-   */
-  secularEigen(k: number, d: Float64Array, z: Float64Array, rho: number, lambda: Float64Array, U: Float64Array): void;
-  /**
-   * The repulsive forces of 2-D Barnes-Hut t-SNE (float64) from a quadtree in flat records,
-   * returning the normaliser Z: see `tsneRepulsion2` in ./kernels/tsne.ts for the layout.
-   * n points of Y (n × 2) visited in `order`; `rec` holds 4 numbers per cell and `child`
-   * one index per cell (its length is the number of cells); out (n × 2) is overwritten.
-   */
-  tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number;
-  /**
-   * Squared Fisher-Rao distances between diagonal Gaussians, one per row: out[i] for row i
-   * of (m0, v0) (n × d, contiguous) against row i of (m1, v1) (step1 = d) or their single
-   * row (step1 = 0); see ./kernels/fisher-rao.ts.
-   */
-  fisherRaoDiagonalSq(n: number, d: number, m0: Float64Array, v0: Float64Array, m1: Float64Array, v1: Float64Array, step1: number, out: Float64Array): void;
-}
-
-let active: Kernels = jsKernels;
-
-/** The kernels public functions should call now. */
 export function kernels(): Kernels {
-  return active;
-}
-
-/** Makes `next` the active implementation (`undefined` restores the TypeScript kernels). */
-export function setKernels(next: Kernels | undefined): void {
-  active = next ?? jsKernels;
+  return registeredKernels() ?? jsKernels;
 }

@@ -1,5 +1,5 @@
-import { kernels } from '../backend.js';
 import { applyBlockLeft, applyBlockRight, emptyBlock, gatherBlock, householder, type ReflectorStorage } from './reflectors.js';
+import { gemmKernel } from './dispatch.js';
 
 // Householder QR and the blocked application of a sequence of stored reflectors, on the
 // compact WY machinery of ./reflectors.ts with the active backend's gemm. Unvalidated
@@ -70,7 +70,7 @@ export function applySequence(
     const nb = Math.min(BLOCK, k - j0);
     gatherBlock(storage, shift, total, j0, nb, A, offA, lda, tau, block);
     const start = j0 + shift;
-    const gemm = kernels().gemm;
+    const gemm = gemmKernel();
     if (side === 'left') applyBlockLeft(gemm, block, trans, n, C, offC + start * ldc, ldc);
     else applyBlockRight(gemm, block, trans, n, C, offC + start, ldc);
   }
@@ -97,7 +97,7 @@ export function qrFactor(m: number, n: number, A: Float64Array, offA: number, ld
     panelQR(m, j0, nb, j0 + nb, A, offA, lda, tau);
     if (j0 + nb < n) {
       gatherBlock('cols', 0, m, j0, nb, A, offA, lda, tau, block);
-      applyBlockLeft(kernels().gemm, block, true, n - j0 - nb, A, offA + j0 * lda + j0 + nb, lda);
+      applyBlockLeft(gemmKernel(), block, true, n - j0 - nb, A, offA + j0 * lda + j0 + nb, lda);
     }
   }
 }
@@ -159,6 +159,6 @@ export function qrFormQ(m: number, cols: number, k: number, A: Float64Array, off
     const nb = Math.min(BLOCK, k - j0);
     gatherBlock('cols', 0, m, j0, nb, A, offA, lda, tau, block);
     // Columns before j0 are still unit vectors with their 1 above row j0: untouched.
-    applyBlockLeft(kernels().gemm, block, false, cols - j0, Q, j0 * cols + j0, cols);
+    applyBlockLeft(gemmKernel(), block, false, cols - j0, Q, j0 * cols + j0, cols);
   }
 }

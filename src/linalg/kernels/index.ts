@@ -1,4 +1,4 @@
-import type { Kernels } from '../backend.js';
+import type { Kernels } from './types.js';
 import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { gemm } from './gemm.js';

@@ -1,4 +1,4 @@
-import type { Kernels } from '../backend.js';
+import type { Kernels } from './types.js';
 
 // Householder reflectors H = I − τ·v·vᵀ with v[0] = 1, and their blocked ("compact WY")
 // application Q = H₀H₁⋯H_{k−1} = I − V·T·Vᵀ (Schreiber & Van Loan, 1989), so that all but a

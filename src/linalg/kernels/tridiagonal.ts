@@ -1,5 +1,5 @@
-import { kernels } from '../backend.js';
 import { argsort, permuteRows, rotateRows, setIdentity } from './givens.js';
+import { gemmKernel, secularEigenKernel } from './dispatch.js';
 
 // The symmetric eigenproblem in three stages: Householder reduction to tridiagonal form
 // (./tridiagonalize.ts, the `tridiagonalize` kernel), the tridiagonal eigenproblem here
@@ -185,7 +185,7 @@ function merge(s: number, m: number, n1: number, beta: number, d: Float64Array, 
   }
   const U = new Float64Array(k * k);
   const lambda = new Float64Array(k);
-  kernels().secularEigen(k, dk, zk, rho, lambda, U);
+  secularEigenKernel()(k, dk, zk, rho, lambda, U);
   combineRows(m, n1, kept, kind, U, Z, rowOf);
   for (let c = 0; c < k; c++) d[s + kept[c]!] = lambda[c]!;
 }
@@ -255,7 +255,7 @@ function combineRows(m: number, n1: number, kept: Int32Array, kind: Int8Array, U
     for (let c = 0; c < k; c++) Up[row + slot[c]!] = U[row + c]!;
   }
   const out = new Float64Array(k * m);
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   gemm(false, false, k, n1, k12, 1, Up, 0, k, G, 0, m, 0, out, 0, m);
   gemm(false, false, k, m - n1, k - k1, 1, Up, k1, k, G, k1 * m + n1, m, 0, out, n1, m);
   for (let c = 0; c < k; c++) Z.set(out.subarray(c * m, (c + 1) * m), rowOf(kept[c]!));

@@ -1,0 +1,41 @@
+import { registeredKernels } from '../registry.js';
+import { axpy, dot } from './blas1.js';
+import { argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { fisherRaoDiagonalSq } from './fisher-rao.js';
+import { gemm } from './gemm.js';
+import { applyReflectorsRight } from './reflectors.js';
+import { secularEigen } from './secular.js';
+import { syrk } from './syrk.js';
+import { tridiagonalize } from './tridiagonalize.js';
+import { tsneRepulsion2 } from './tsne.js';
+import type { Kernels } from './types.js';
+
+// One accessor per kernel: the registered implementation (WebAssembly after `init()`) or
+// this kernel's TypeScript fallback. Call `gemmKernel()(…)` where a kernel runs; unlike the
+// whole table (`kernels()`), an accessor imports only its own fallback, so k-means' bundle
+// does not carry the t-SNE, Fisher-Rao and eigen-solver kernels.
+
+/** The active GEMM kernel. */
+export const gemmKernel = (): Kernels['gemm'] => registeredKernels()?.gemm ?? gemm;
+/** The active Gram-matrix kernel. */
+export const syrkKernel = (): Kernels['syrk'] => registeredKernels()?.syrk ?? syrk;
+/** The active squared-distance kernel. */
+export const sqDistancesKernel = (): Kernels['sqDistances'] => registeredKernels()?.sqDistances ?? sqDistances;
+/** The active row-norm kernel. */
+export const rowSqNormsKernel = (): Kernels['rowSqNorms'] => registeredKernels()?.rowSqNorms ?? rowSqNorms;
+/** The active row-argmin kernel. */
+export const argminRowsKernel = (): Kernels['argminRows'] => registeredKernels()?.argminRows ?? argminRows;
+/** The active dot-product kernel. */
+export const dotKernel = (): Kernels['dot'] => registeredKernels()?.dot ?? dot;
+/** The active axpy kernel. */
+export const axpyKernel = (): Kernels['axpy'] => registeredKernels()?.axpy ?? axpy;
+/** The active tridiagonalisation kernel. */
+export const tridiagonalizeKernel = (): Kernels['tridiagonalize'] => registeredKernels()?.tridiagonalize ?? tridiagonalize;
+/** The active reflector back-transformation kernel. */
+export const applyReflectorsRightKernel = (): Kernels['applyReflectorsRight'] => registeredKernels()?.applyReflectorsRight ?? applyReflectorsRight;
+/** The active secular-equation kernel. */
+export const secularEigenKernel = (): Kernels['secularEigen'] => registeredKernels()?.secularEigen ?? secularEigen;
+/** The active 2-D Barnes-Hut repulsion kernel. */
+export const tsneRepulsion2Kernel = (): Kernels['tsneRepulsion2'] => registeredKernels()?.tsneRepulsion2 ?? tsneRepulsion2;
+/** The active diagonal Fisher-Rao kernel. */
+export const fisherRaoDiagonalSqKernel = (): Kernels['fisherRaoDiagonalSq'] => registeredKernels()?.fisherRaoDiagonalSq ?? fisherRaoDiagonalSq;
