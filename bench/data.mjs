@@ -1,5 +1,5 @@
 // Inputs shared by the benchmark files.
-export { loadMnist } from '../examples/data.mjs';
+export { loadMnist, loadFaces } from '../examples/data.mjs';
 
 /** The covariance XcᵀXc / (n − 1) of a row-major (n × d) matrix: centred in plain JS, XcᵀXc by `gram`. */
 export function covariance({ rows: n, cols: d, data }, gram) {

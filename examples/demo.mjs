@@ -4,19 +4,18 @@
 //   npm run demo                          (builds, then runs this file; writes demo-out/index.html)
 //   node examples/demo.mjs --docs-img     (also writes the pictures of docs/pca.md into docs/img/)
 //
-// Data: the 10,000 digits of the `mnist` package (always there), and the 400 Olivetti faces
-// from ../shared/data beside the project (that section is skipped, with a message, where
-// the folder is absent). Each section is built by a module in ./sections/ that returns
+// Data: the 10,000 digits of the `mnist` package and the 400 Olivetti faces committed
+// under examples/data/ (both always there: a plain clone's demo is complete). Each
+// section is built by a module in ./sections/ that returns
 // `{ html, files, summary }`: its HTML, its pictures as files (for docs/img), and a line for
 // the console. This file loads the data, runs the sections, and writes one self-contained
 // page (pictures inlined as data: URLs).
-import { loadMnist } from './data.mjs';
+import { loadFaces, loadMnist } from './data.mjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pcaSection } from './sections/pca.mjs';
 
-const FACES = fileURLToPath(new URL('../../shared/data/olivetti-faces-400x64x64.u8', import.meta.url));
 const DOCS_IMG = fileURLToPath(new URL('../docs/img/', import.meta.url));
 const timings = [];
 function timed(label, f) {
@@ -55,9 +54,10 @@ const digits = timed('load 10,000 MNIST digits (parse the package JSON)', () => 
   const { firstOfClass, ...X } = loadMnist();
   return { X, firstOfClass };
 });
-const faces = existsSync(FACES)
-  ? timed('load 400 Olivetti faces (bytes / 255)', () => ({ rows: 400, cols: 4096, data: Float64Array.from(readFileSync(FACES), (v) => v / 255) }))
-  : null;
+const faces = timed('load 400 Olivetti faces (examples/data, bytes / 255)', () => {
+  const { rows, cols, data } = loadFaces();
+  return { rows, cols, data };
+});
 
 // 3. Sections.
 const ks = [1, 5, 10, 25, 50, 100];
@@ -68,8 +68,6 @@ if (faces) {
     about: 'The 400 Olivetti faces (40 people, 10 pictures each, 64 × 64 grey levels; AT&amp;T Laboratories Cambridge).',
     held: 0, ks, gallery: [10, 20, 30, 40, 50, 60, 70], galleryK: 50, timed,
   }));
-} else {
-  console.log(`faces section skipped: ${FACES} is absent (the Olivetti faces sit in ../shared/data beside the project)`);
 }
 sections.push(pcaSection({
   id: 'digits', title: 'Eigendigits', noun: 'digit', X: digits.X, width: 28, height: 28, scale: 3,
@@ -136,7 +134,7 @@ const html = `<!doctype html>
 <h1>Latent spaces of faces and digits</h1>
 <p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${tsneSection ? ', a t-SNE map with <code>latentspace/tsne</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
-${faces ? '' : '<br>(The faces section is missing: <code>../shared/data</code> was not found.)'}</p>
+</p>
 ${sections.map((s) => s.html).join('\n')}
 <h2>Timings</h2>
 <table>

@@ -1,6 +1,6 @@
 // A tiny static server for the browser examples: serves the repository root, read-only, on
 // 127.0.0.1, plus the pictures the example pages need (a page opened from file:// may
-// not read files beside it, and ../shared/data is outside the repository).
+// not read files beside it).
 //
 //   npm run build && node examples/browser/serve.mjs [--port 8080] [--digits]
 //   then open http://127.0.0.1:8080/examples/browser/eigenfaces.html (PCA sliders),
@@ -9,20 +9,20 @@
 // Endpoints besides the files:
 //   /data/info.json   { source, count, width, height, pixels, credit }
 //   /data/pixels.u8   count · width · height bytes, one picture after another, row-major
-// The pictures are the 400 Olivetti faces from ../shared/data when that folder is there,
-// else (or with --digits) 2,000 MNIST digits from the `mnist` package (a devDependency).
+// The pictures are the 400 Olivetti faces committed under examples/data/, or (with --digits)
+// 2,000 MNIST digits from the `mnist` package (a devDependency).
 //
 // HTML pages are sent with `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'`:
 // the bundle needs no eval, and WebAssembly may compile.
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadFaces } from '../data.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const FACES = resolve(ROOT, '../shared/data/olivetti-faces-400x64x64.u8');
 const PAGE = '/examples/browser/eigenfaces.html';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -36,15 +36,15 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** The pictures to serve: the Olivetti faces if present (and not `digits`), else MNIST digits. */
+/** The pictures to serve: the Olivetti faces, or MNIST digits with `digits`. */
 export function loadPictures({ digits = false } = {}) {
-  if (!digits && existsSync(FACES)) {
+  if (!digits) {
     return {
       info: {
         source: 'olivetti', noun: 'face', count: 400, width: 64, height: 64,
         credit: 'The Olivetti faces: 40 people, 10 pictures each (AT&T Laboratories Cambridge, 1992–1994).',
       },
-      pixels: readFileSync(FACES),
+      pixels: loadFaces().pixels,
     };
   }
   const mnist = createRequire(import.meta.url)('mnist');
@@ -60,7 +60,7 @@ export function loadPictures({ digits = false } = {}) {
   return {
     info: {
       source: 'mnist', noun: 'digit', count, width: 28, height: 28,
-      credit: `200 of each MNIST digit, from the mnist package${digits ? '' : ` (${FACES} was not found, so no faces)`}.`,
+      credit: '200 of each MNIST digit, from the mnist package.',
     },
     pixels,
   };
