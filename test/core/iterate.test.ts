@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { drive, driveAsync } from '../../src/core/index.js';
 
 /** Counts up to `n`; stops early (returning how far it got) when next() receives true. */
@@ -14,11 +14,35 @@ describe('drive / driveAsync', () => {
   it('run a generator to its end and pass every step to onProgress with cost and elapsed time', () => {
     const seen: number[] = [];
     const result = drive(counter(5), (s) => 10 * s.iteration, (p) => {
-      expect(p.elapsed).toBeGreaterThanOrEqual(0);
       seen.push(p.cost);
     });
     expect(result).toEqual({ reached: 5, stopped: false });
     expect(seen).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it('elapsed is the time since the run began, in milliseconds of performance.now', async () => {
+    // A clock of our own: step i takes 10·i ms, and each onProgress call 1 ms; time before
+    // the run (the clock starts at 5000) does not count.
+    let clock = 5000;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    function* timed(): Generator<{ iteration: number }, number, boolean | undefined> {
+      for (let i = 1; i <= 4; i++) {
+        clock += 10 * i;
+        yield { iteration: i };
+      }
+      return 4;
+    }
+    try {
+      const sync: number[] = [];
+      drive(timed(), () => 0, (p) => { sync.push(p.elapsed); clock += 1; });
+      expect(sync).toEqual([10, 31, 62, 103]);
+      clock = 7000;
+      const async: number[] = [];
+      await driveAsync(timed(), () => 0, (p) => { async.push(p.elapsed); clock += 1; });
+      expect(async).toEqual([10, 31, 62, 103]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('stop when onProgress returns true, and still return the result so far', async () => {

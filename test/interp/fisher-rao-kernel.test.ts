@@ -2,8 +2,7 @@
 // a time with its own vectorised logarithm, so the two agree to rounding, not bit for bit.
 import { describe, expect, it } from 'vitest';
 import * as interp from '../../src/interp/index.js';
-import { jsKernels } from '../../src/linalg/kernels/index.js';
-import { fill, onBothBackends } from '../helpers/backends.js';
+import { backendNames, fill, onBothBackends, useBackendFor } from '../helpers/backends.js';
 
 function batch(n: number, d: number, seed: number, spread: number): { mean: { rows: number; cols: number; data: Float64Array }; variance: { rows: number; cols: number; data: Float64Array } } {
   const mean = fill(new Float64Array(n * d), seed).map((v) => v * spread);
@@ -37,10 +36,18 @@ describe('fisherRaoDistanceDiagonalBatch on both backends', () => {
     }
   });
 
-  it('a zero variance is still an error on the WebAssembly backend', () => {
-    const a = batch(40, 4, 5, 1);
-    a.variance.data[17] = 0;
-    expect(() => onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, batch(40, 4, 6, 1)))).toThrow(/variance/);
-    expect(jsKernels.fisherRaoDiagonalSq).toBeTypeOf('function');
+  // One case per backend: run one after the other, the first throw would hide the second.
+  // 40 × 4 coordinates take the WebAssembly path (not its small-call fallback to TypeScript);
+  // the zero sits in an odd coordinate (a second f64x2 lane) of batch0, and in batch1.
+  describe.each(backendNames)('on the %s backend', (backend) => {
+    useBackendFor(backend);
+
+    it('a zero variance is an error naming the batch, whichever side it is on', () => {
+      const a = batch(40, 4, 5, 1), b = batch(40, 4, 6, 1);
+      expect(interp.fisherRaoDistanceDiagonalBatch(a, b).every(Number.isFinite)).toBe(true);
+      a.variance.data[17] = 0;
+      expect(() => interp.fisherRaoDistanceDiagonalBatch(a, b)).toThrow(/^batch0\.variance: .*entry 17/);
+      expect(() => interp.fisherRaoDistanceDiagonalBatch(b, a)).toThrow(/^batch1\.variance: .*entry 17/);
+    });
   });
 });

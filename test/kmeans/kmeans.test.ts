@@ -238,14 +238,31 @@ describe.each(backendNames)('k-means on the %s backend', (name) => {
   describe('mini-batch', () => {
     const X = blobs([[0, 0], [6, 0], [0, 6], [6, 6], [3, 10]], 400, 0.8, 5);
 
-    it('reaches an inertia close to the full fit and labels all of X', () => {
-      const full = kmeans.fit(X, { k: 5, seed: 1 });
-      const mb = kmeans.miniBatch(X, { k: 5, batchSize: 100, seed: 1 });
-      expect(mb.algorithm).toBe('minibatch');
-      expect(mb.labels.length).toBe(X.rows);
-      expect(mb.inertia).toBeLessThan(full.inertia * 1.05);
-      expect(kmeans.score(mb, X)).toBeCloseTo(-mb.inertia, 6);
-      expect(mb.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    it('finds the five blobs from every seed, within 1% of their inertia; counts add up to the rows seen', () => {
+      // The reference: the partition into the generating blobs (400 rows each, stored in
+      // order), each about its own mean. Mini-batch measured 1.0010–1.0045 times its inertia
+      // over seeds 0–7 (full k-means from seed 9 stops at 2.8 times it, in a local minimum).
+      let reference = 0;
+      for (let b = 0; b < 5; b++) {
+        const mean = [0, 0];
+        for (let i = 400 * b; i < 400 * (b + 1); i++) for (let j = 0; j < 2; j++) mean[j]! += X.data[2 * i + j]! / 400;
+        for (let i = 400 * b; i < 400 * (b + 1); i++) for (let j = 0; j < 2; j++) reference += (X.data[2 * i + j]! - mean[j]!) ** 2;
+      }
+      for (let seed = 0; seed < 8; seed++) {
+        const mb = kmeans.miniBatch(X, { k: 5, batchSize: 100, seed });
+        expect(mb.algorithm).toBe('minibatch');
+        expect(mb.labels.length).toBe(X.rows);
+        const blobLabels = [0, 1, 2, 3, 4].map((b) => mb.labels[400 * b]!);
+        expect(new Set(blobLabels).size).toBe(5);
+        mb.labels.forEach((l, i) => expect(l).toBe(blobLabels[Math.floor(i / 400)]));
+        expect(mb.inertia).toBeGreaterThanOrEqual(reference * (1 - 1e-12));
+        expect(mb.inertia).toBeLessThan(reference * 1.01);
+        expect(kmeans.score(mb, X)).toBeCloseTo(-mb.inertia, 6);
+        // Each step moves the centres by the batch's 100 rows (no centre was re-seeded or
+        // reassigned on these blobs): the learning rates 1 / count add up over the whole run.
+        expect(mb.counts.reduce((a, b) => a + b, 0)).toBe(100 * mb.nIter);
+        expect(mb.counts.every((c) => c > 0)).toBe(true);
+      }
     });
 
     it('stops on no improvement, on next(true), and follows the generator', () => {

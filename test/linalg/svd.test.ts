@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { toArrays, type Matrix } from '../../src/core/index.js';
+import { qr } from '../../src/linalg/qr.js';
 import { svd } from '../../src/linalg/svd.js';
 import { backendNames, useBackendFor } from '../helpers/backends.js';
 import {
@@ -149,6 +150,57 @@ describe.each(backendNames)('svd properties on the %s backend', (name) => {
     }
     const wide = svd(randomMatrix(20, 60, 12), { k: 3 });
     expect([wide.U.rows, wide.U.cols, wide.V.rows, wide.V.cols]).toEqual([20, 3, 60, 3]);
+  });
+});
+
+/**
+ * A = Q₁·diag(s)·Q₂ᵀ with Q₁ (m × r) and Q₂ (n × r) orthonormal (from QR of random matrices),
+ * so its singular values are known exactly up to the rounding of building it.
+ */
+function withSingularValues(m: number, n: number, s: number[], seed: number): Matrix<Float64Array> & { Q1: Matrix<Float64Array>; Q2: Matrix<Float64Array> } {
+  const r = s.length;
+  const Q1 = qr(randomMatrix(m, r, seed)).Q, Q2 = qr(randomMatrix(n, r, seed + 1)).Q;
+  const scaled = { rows: m, cols: r, data: Q1.data.map((x, p) => x * s[p % r]!) };
+  return Object.assign(multiply(scaled, Q2, false, true), { Q1, Q2 });
+}
+
+describe.each(backendNames)('svd on prescribed spectra (%s backend)', (backend) => {
+  useBackendFor(backend);
+
+  // Graded over 15 orders of magnitude, clustered (pairs 1e-13 apart), repeated, and of
+  // rank 5 (exact zeros): the deflation paths of the bidiagonal QR. Singular values of a
+  // backward stable SVD are within c·ε·‖A‖ of the truth, small ones included (absolute,
+  // not relative, accuracy): measured up to 2ε·√(mn)·‖A‖, asserted 2e-15·√(mn)·‖A‖.
+  // Vectors within about ε·‖A‖ / gap of the truth (measured below 1e-15·‖A‖ / gap,
+  // asserted 1e-14·‖A‖ / gap), where the gap to the neighbouring values is ≥ 1% of ‖A‖.
+  const r = 60;
+  const spectra: Record<string, number[]> = {
+    graded: Array.from({ length: r }, (_, i) => 10 ** (-i / 4)),
+    clustered: Array.from({ length: r }, (_, i) => 2 - Math.floor(i / 2) / r + (i % 2) * 1e-13),
+    repeated: Array.from({ length: r }, (_, i) => 3 - (i % 3)).sort((a, b) => b - a),
+    'rank 5': Array.from({ length: r }, (_, i) => (i < 5 ? 5 - i : 0)),
+  };
+  // Tall (the QR path), square, and wide (through the transpose).
+  it.each(Object.keys(spectra))('%s', (name) => {
+    const spectrum = spectra[name]!;
+    for (const [m, n] of [[200, r], [r, r], [r, 95]] as const) {
+      const A = withSingularValues(m, n, spectrum, m + n);
+      const { U, s, V } = svd(A);
+      expectValidSvd(A);
+      const top = spectrum[0]!;
+      for (let k = 0; k < r; k++) expect(Math.abs(s[k]! - spectrum[k]!)).toBeLessThan(2e-15 * Math.sqrt(m * n) * top);
+      for (let k = 0; k < r; k++) {
+        const gap = Math.min(k > 0 ? spectrum[k - 1]! - spectrum[k]! : Infinity, k < r - 1 ? spectrum[k]! - spectrum[k + 1]! : Infinity);
+        if (gap < 0.01 * top) continue;
+        // The k-th columns, up to one sign shared by u and v.
+        let du = 0, dv = 0;
+        for (let i = 0; i < m; i++) du += U.data[i * U.cols + k]! * A.Q1.data[i * r + k]!;
+        for (let j = 0; j < n; j++) dv += V.data[j * V.cols + k]! * A.Q2.data[j * r + k]!;
+        expect(Math.sign(du)).toBe(Math.sign(dv));
+        expect(1 - Math.abs(du)).toBeLessThan(1e-14 * top / gap);
+        expect(1 - Math.abs(dv)).toBeLessThan(1e-14 * top / gap);
+      }
+    }
   });
 });
 

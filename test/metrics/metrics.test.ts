@@ -18,6 +18,31 @@ function rename(labels: number[], salt: number): number[] {
   return labels.map((l) => (l * 7919 + salt) * (l % 2 === 0 ? -1 : 1));
 }
 
+/**
+ * Σᵢ Σⱼ (r(i, j) − k) over the k nearest neighbours j of row i in the embedding that are not
+ * among its k nearest in X, r(i, j) the rank of j among i's neighbours in X (1 = nearest):
+ * the penalty of Venna & Kaski's trustworthiness, written from the definition (every
+ * neighbour list sorted in full).
+ */
+function rankPenalty(X: ArrayLike<number>, d: number, E: ArrayLike<number>, e: number, n: number, k: number): number {
+  const sq = (A: ArrayLike<number>, w: number, i: number, j: number): number => {
+    let s = 0;
+    for (let c = 0; c < w; c++) s += (A[i * w + c]! - A[j * w + c]!) ** 2;
+    return s;
+  };
+  let penalty = 0;
+  for (let i = 0; i < n; i++) {
+    const others = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i);
+    const byX = [...others].sort((a, b) => sq(X, d, i, a) - sq(X, d, i, b));
+    const byE = [...others].sort((a, b) => sq(E, e, i, a) - sq(E, e, i, b));
+    for (const j of byE.slice(0, k)) {
+      const r = byX.indexOf(j) + 1;
+      if (r > k) penalty += r - k;
+    }
+  }
+  return penalty;
+}
+
 const labelling = fc.record({ n: fc.integer({ min: 2, max: 120 }), k: fc.integer({ min: 1, max: 9 }), seed: fc.integer() });
 
 describe('label metrics', () => {
@@ -130,7 +155,7 @@ describe.each(backendNames)('geometric metrics on the %s backend', (name) => {
     expect(errorOf(() => metrics.calinskiHarabasz(X, [0, 1])).code).toBe('SHAPE_MISMATCH');
   });
 
-  it('trustworthiness is 1 for an isometry, invariant to the block size, and lower for noise', () => {
+  it('trustworthiness is 1 for an isometry, invariant to the block size, and lower for noise by the penalty of its definition', () => {
     fc.assert(
       fc.property(fc.integer({ min: 8, max: 80 }), fc.integer({ min: 2, max: 12 }), fc.integer(), fc.integer({ min: 1, max: 30 }), (n, d, seed, chunkSize) => {
         const X = { rows: n, cols: d, data: fill(new Float64Array(n * d), seed) };
@@ -146,10 +171,16 @@ describe.each(backendNames)('geometric metrics on the %s backend', (name) => {
         const noise = { rows: n, cols: 2, data: fill(new Float64Array(n * 2), seed + 1) };
         const t = metrics.trustworthiness(X, noise, { k });
         expect(metrics.trustworthiness(X, noise, { k, chunkSize })).toBeCloseTo(t, 12);
-        expect(t).toBeLessThanOrEqual(1);
+        // Lower by exactly the definition's penalty (random data has no tied ranks).
+        const penalty = rankPenalty(X.data, d, noise.data, 2, n, k);
+        expect(Math.abs(t - (1 - (2 / (n * k * (2 * n - 3 * k - 1))) * penalty))).toBeLessThanOrEqual(1e-14);
       }),
       { numRuns: 40 },
     );
+    // Noise keeps about as many neighbours as chance: about 0.5 for large n (measured 0.492).
+    const X = { rows: 80, cols: 6, data: fill(new Float64Array(480), 3) };
+    const t = metrics.trustworthiness(X, { rows: 80, cols: 2, data: fill(new Float64Array(160), 4) }, { k: 5 });
+    expect(t).toBeLessThan(0.6);
     expect(errorOf(() => metrics.trustworthiness([[0], [1], [2], [3]], [[0], [1], [2], [3]], { k: 2 })).message).toMatch(/^k: received 2, expected fewer than/);
     expect(errorOf(() => metrics.trustworthiness([[0], [1], [2]], [[0], [1]])).code).toBe('SHAPE_MISMATCH');
   });

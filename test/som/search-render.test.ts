@@ -47,7 +47,10 @@ describe.each(backendNames)('best-matching units on the %s backend', (backend) =
   it('exact ties go to the lowest unit', () => {
     const W = new Float64Array(4 * 20).fill(0.5);
     const x = fill(new Float64Array(3 * 20), 9);
-    expect(Array.from(new UnitSearch({ rows: 3, cols: 20, data: x }).find(W, 4, true).second!)).toEqual([1, 1, 1]);
+    const found = new UnitSearch({ rows: 3, cols: 20, data: x }).find(W, 4, true);
+    expect(Array.from(found.first)).toEqual([0, 0, 0]);
+    expect(Array.from(found.second!)).toEqual([1, 1, 1]);
+    expect(Array.from(new UnitSearch({ rows: 3, cols: 20, data: x }).find(W, 4).first)).toEqual([0, 0, 0]);
   });
 });
 
@@ -102,7 +105,28 @@ describe('render', () => {
     const m = model(3, 2, 'hexagonal');
     const Ui = som.uMatrix(m, { interstitial: true });
     const img = som.render(m, Ui, { cellSize: 8 });
-    expect(img.width).toBeGreaterThan(5 * 8);
+    // 3 × 5 cells at half the unit spacing. A cell sits at twice the midpoint of the units it
+    // joins (the unit itself for a unit cell); unit (r, c) at (c + ½ on even rows, r·√3/2).
+    // Five cells across plus the one-cell shift of row 0; three rows: 2 row steps plus the
+    // two vertex radii.
+    expect([img.width, img.height]).toEqual([6 * 8, Math.ceil((Math.sqrt(3) + 2 / Math.sqrt(3)) * 8)]);
+    const unitAt = (r: number, c: number): [number, number] => [c + (r % 2 === 0 ? 0.5 : 0), (r * Math.sqrt(3)) / 2];
+    const joined = (R: number, C: number): [number, number][] => {
+      const r = R >> 1, c = C >> 1;
+      if (R % 2 === 0) return C % 2 === 0 ? [[r, c]] : [[r, c], [r, c + 1]];
+      if (C % 2 === 0) return [[r, c], [r + 1, c]];
+      return r % 2 === 0 ? [[r, c], [r + 1, c + 1]] : [[r, c + 1], [r + 1, c]];
+    };
+    const [lo, hi] = [Math.min(...Ui.data), Math.max(...Ui.data)];
+    for (let R = 0; R < 3; R++) {
+      for (let C = 0; C < 5; C++) {
+        const units = joined(R, C).map(([r, c]) => unitAt(r, c));
+        const x = units.reduce((s, u) => s + u[0], 0) / units.length, y = units.reduce((s, u) => s + u[1], 0) / units.length;
+        // Pixel coordinates: the image starts half a cell left of x = 0 and a vertex radius above y = 0.
+        const colour = Math.round(((Ui.data[R * 5 + C]! - lo) / (hi - lo)) * 255);
+        expect(pixel(img, Math.floor((2 * x + 0.5) * 8), Math.floor((2 * y + 1 / Math.sqrt(3)) * 8))).toEqual(Array.from(viridis.subarray(4 * colour, 4 * colour + 4)));
+      }
+    }
     const rect = model(2, 2, 'rectangular');
     const palette = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255];
     const labels = som.render(rect, [0, 2, NaN, 1], { cellSize: 4, colormap: palette, range: [0, 2] });

@@ -254,10 +254,13 @@ describe.each(backendNames)('training on the %s backend', (backend) => {
     expect(Array.from(custom.weights.data)).toEqual(Array.from(named.weights.data));
   });
 
-  it.each([['bubble', 1.05], ['triangle', 1.05], ['mexican-hat', 1.5]] as const)('%s neighbourhood trains (online)', (neighborhood, slack) => {
-    // The Mexican hat pushes the ring around the winner away, so its error need not fall.
+  // Final error over the error of the random start, measured (seed 0): bubble 0.247, triangle
+  // 0.226, Mexican hat 0.783 (it pushes the ring around the winner away, so its error does
+  // not fall at every epoch). A trainer that leaves the weights unchanged gives 1.
+  it.each([['bubble', 0.3], ['triangle', 0.3], ['mexican-hat', 0.9]] as const)('%s neighbourhood trains (online)', (neighborhood, limit) => {
     const model = som.fit(three.X, { width: 4, height: 4, epochs: 4, neighborhood, method: 'online', sigma: { start: 2, end: 1 }, init: 'random' });
-    expect(model.quantizationErrors.at(-1)!).toBeLessThan(model.quantizationErrors[0]! * slack);
+    expect(model.quantizationErrors.at(-1)!).toBeLessThan(model.quantizationErrors[0]! * limit);
+    expect(som.quantizationError(model, three.X)).toBeLessThan(model.quantizationErrors[0]! * limit);
     expect(model.weights.data.every(Number.isFinite)).toBe(true);
   });
 });
@@ -318,6 +321,7 @@ describe('initialisation', () => {
       expect(model.weights.data[2 * u]).toBeGreaterThanOrEqual(0);
       expect(model.weights.data[2 * u]).toBeLessThan(1);
       expect(model.weights.data[2 * u + 1]).toBeGreaterThanOrEqual(10);
+      expect(model.weights.data[2 * u + 1]).toBeLessThan(20);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LatentSpaceError } from '../../src/core/errors.js';
 import { setKernels } from '../../src/linalg/backend.js';
 import * as tsne from '../../src/tsne/index.js';
@@ -112,19 +112,30 @@ describe('t-SNE', () => {
     expect(Array.from(s.value.embedding.data)).toEqual(Array.from(last!));
   });
 
-  it('onProgress reports the KL every 50 iterations and can stop the run', () => {
+  it('onProgress reports the KL every 50 iterations, the time since the start, and can stop the run', () => {
     const measured = new Set<number>();
     let previous = NaN;
-    const model = tsne.fit(X, {
-      nIter: 400, perplexity: 10,
-      onProgress: (p) => {
-        if (p.kl !== previous) measured.add(p.iteration);
-        previous = p.kl;
-        expect(p.cost).toBe(p.kl);
-        expect(p.elapsed).toBeGreaterThanOrEqual(0);
-        return p.iteration === 260;
-      },
-    });
+    // A clock of our own that only onProgress moves, 10 ms a call: iteration i sees 10·(i − 1).
+    let clock = 3000;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const elapsed: number[] = [];
+    let model: tsne.TsneModel;
+    try {
+      model = tsne.fit(X, {
+        nIter: 400, perplexity: 10,
+        onProgress: (p) => {
+          if (p.kl !== previous) measured.add(p.iteration);
+          previous = p.kl;
+          expect(p.cost).toBe(p.kl);
+          if (p.elapsed !== 10 * (p.iteration - 1)) elapsed.push(p.iteration);
+          clock += 10;
+          return p.iteration === 260;
+        },
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(elapsed).toEqual([]); // iterations whose elapsed time was wrong
     expect([...measured].every((i) => i === 1 || i % 50 === 0)).toBe(true);
     expect([model.nIter, model.stopped]).toEqual([260, true]);
   });
