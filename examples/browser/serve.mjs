@@ -4,7 +4,8 @@
 //
 //   npm run build && node examples/browser/serve.mjs [--port 8080] [--digits]
 //   then open http://127.0.0.1:8080/examples/browser/eigenfaces.html (PCA sliders),
-//   …/som.html (a self-organizing map unfolding) or …/tsne.html (t-SNE in a Web Worker)
+//   …/som.html (a self-organizing map unfolding), …/tsne.html (t-SNE in a Web Worker) or
+//   …/vae.html (a VAE trained in a Web Worker, with latent sliders; --digits)
 //
 // Endpoints besides the files:
 //   /data/info.json   { source, count, width, height, pixels, credit }

@@ -9,49 +9,35 @@
 import * as pca from '../../dist/pca.js';
 import * as tsne from '../../dist/tsne.js';
 import { backend, init } from '../../dist/wasm.js';
+import { serveRuns } from './worker-runs.js';
 
-let controller = null;
 const ready = init(); // WebAssembly SIMD where allowed; the TypeScript kernels otherwise
 
-self.onmessage = async ({ data: msg }) => {
-  if (msg.type === 'stop') {
-    controller?.abort();
-    return;
-  }
-  if (msg.type !== 'start') return;
-  controller?.abort();
-  const run = new AbortController();
-  controller = run;
-  try {
-    await ready;
-    const X = { rows: msg.rows, cols: msg.cols, data: msg.data };
-    const t0 = performance.now();
-    const model = pca.fit(X, { nComponents: Math.min(50, msg.rows - 1, msg.cols) });
-    const Z = pca.transform(model, X);
-    self.postMessage({ type: 'pca', components: Z.cols, ms: performance.now() - t0, backend: backend() });
-    let last = 0;
-    const result = await tsne.fitAsync(Z, {
-      perplexity: msg.perplexity,
-      nIter: msg.nIter,
-      seed: msg.seed,
-      signal: run.signal,
-      onProgress: (p) => {
-        // The page draws once per animation frame: posting more often would only queue copies.
-        if (p.elapsed - last < 15 && p.iteration !== msg.nIter) return;
-        last = p.elapsed;
-        self.postMessage({
-          type: 'step', iteration: p.iteration, nIter: msg.nIter, kl: p.kl, exaggeration: p.exaggeration,
-          elapsed: p.elapsed, embedding: p.embedding.data,
-        });
-      },
-    });
-    self.postMessage({
-      type: 'done', embedding: result.embedding.data, kl: result.kl, nIter: result.nIter, stopped: result.stopped,
-      method: result.method, ms: performance.now() - t0,
-    });
-  } catch (e) {
-    self.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  } finally {
-    if (controller === run) controller = null;
-  }
-};
+serveRuns('start', async (msg, signal) => {
+  await ready;
+  const X = { rows: msg.rows, cols: msg.cols, data: msg.data };
+  const t0 = performance.now();
+  const model = pca.fit(X, { nComponents: Math.min(50, msg.rows - 1, msg.cols) });
+  const Z = pca.transform(model, X);
+  self.postMessage({ type: 'pca', components: Z.cols, ms: performance.now() - t0, backend: backend() });
+  let last = 0;
+  const result = await tsne.fitAsync(Z, {
+    perplexity: msg.perplexity,
+    nIter: msg.nIter,
+    seed: msg.seed,
+    signal,
+    onProgress: (p) => {
+      // The page draws once per animation frame: posting more often would only queue copies.
+      if (p.elapsed - last < 15 && p.iteration !== msg.nIter) return;
+      last = p.elapsed;
+      self.postMessage({
+        type: 'step', iteration: p.iteration, nIter: msg.nIter, kl: p.kl, exaggeration: p.exaggeration,
+        elapsed: p.elapsed, embedding: p.embedding.data,
+      });
+    },
+  });
+  self.postMessage({
+    type: 'done', embedding: result.embedding.data, kl: result.kl, nIter: result.nIter, stopped: result.stopped,
+    method: result.method, ms: performance.now() - t0,
+  });
+});

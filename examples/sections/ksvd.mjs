@@ -105,7 +105,7 @@ weight). Under each step: the atom that step added (since the previous column) a
 }
 
 /** The `count` atoms most signals use, with how many use them and their RMS weight. */
-function mostUsed(codes, count) {
+export function mostUsed(codes, count) {
   const K = codes.cols;
   const uses = new Float64Array(K), energy = new Float64Array(K);
   for (let i = 0; i < codes.rows; i++) {

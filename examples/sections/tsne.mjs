@@ -102,7 +102,7 @@ function drawOrder(n) {
 }
 
 /** The map as RGBA pixels: a disc of radius 1.8 px per point on white. */
-function raster(E, labels, w, h) {
+export function raster(E, labels, w, h) {
   const rgba = new Uint8Array(w * h * 4).fill(255);
   const at = fitToBox(E, w, h, 6);
   const rgb = DIGIT_COLORS.map((c) => [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16)));
