@@ -53,7 +53,33 @@ const BCE_LOGITS: BinaryRule = {
  * ```
  */
 export function bceWithLogits(logits: Operand, targets: Operand, options?: LossOptions): Var {
-  return reduced('bceWithLogits', elementwise('bceWithLogits', logits, targets, BCE_LOGITS), options);
+  const { ctx, vars: [x, t] } = operands('bceWithLogits', [logits, targets], ['logits', 'targets']);
+  // Broadcast targets take the general elementwise path; same-shaped ones (a decoder's
+  // reconstruction loss, the hot case) one fused loop: one exp and one log1p per entry,
+  // with σ(x) kept for the backward pass instead of recomputed.
+  if (x!.rows !== t!.rows || x!.cols !== t!.cols) {
+    return reduced('bceWithLogits', elementwise('bceWithLogits', x!, t!, BCE_LOGITS), options);
+  }
+  const n = x!.data.length, xd = x!.data, td = t!.data;
+  const out = output(ctx, n);
+  const sigma = ctx.tape === null ? null : ctx.tape.take(n, false);
+  for (let i = 0; i < n; i++) {
+    const v = xd[i]!, target = td[i]!;
+    const e = Math.exp(-Math.abs(v));
+    out[i] = (v > 0 ? v : 0) - v * target + Math.log1p(e);
+    if (sigma !== null) sigma[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+  }
+  const backward = (g: FloatArray) => {
+    if (x!.requiresGrad) {
+      const gx = gradOf(x!);
+      for (let i = 0; i < n; i++) gx[i]! += g[i]! * (sigma![i]! - td[i]!);
+    }
+    if (t!.requiresGrad) {
+      const gt = gradOf(t!);
+      for (let i = 0; i < n; i++) gt[i]! -= g[i]! * xd[i]!;
+    }
+  };
+  return reduced('bceWithLogits', result(ctx, 'bceWithLogits', x!.rows, x!.cols, out, backward, [x!, t!]), options);
 }
 
 /**
