@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Prints, one per line, the commands of the README's first ```sh block (comments cut), so
-// that CI runs them exactly as a new user would copy them (`.ci/run`). Fails when the
-// block is missing or when it no longer holds the two commands CI promises to run
+// Prints, one per line, the commands of the README's ```sh block that runs `npm ci`
+// (comments cut), so that CI runs them exactly as a new user would copy them (`.ci/run`).
+// Fails when the block is missing or when it no longer holds the two commands CI promises to run
 // (`npm ci && npm test`, `npm ci && npm run demo`): a README edit must not silently
 // take a command out of CI.
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
-const block = /```sh\n([\s\S]*?)```/.exec(readme);
-if (block === null) {
-  console.error('README.md has no ```sh block with the install and test commands');
+const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].find((m) => /^npm ci\b/m.test(m[1]));
+if (block === undefined) {
+  console.error('README.md has no ```sh block with the npm ci commands');
   process.exit(1);
 }
 const commands = block[1]
@@ -20,7 +20,7 @@ const commands = block[1]
   .filter((line) => line !== '' && !line.startsWith('#'));
 for (const required of ['npm ci && npm test', 'npm ci && npm run demo']) {
   if (!commands.includes(required)) {
-    console.error(`README.md's first sh block no longer has \`${required}\` (found: ${JSON.stringify(commands)})`);
+    console.error(`README.md's npm ci block no longer has \`${required}\` (found: ${JSON.stringify(commands)})`);
     process.exit(1);
   }
 }
