@@ -131,6 +131,25 @@ function printTable(results, withFlops) {
   for (const r of results) for (const w of r.warnings) console.log(`  warning (${r.name}): ${w}`);
 }
 
+/**
+ * latentspace's WebAssembly module from dist/ (`wasm`: null where it does not load or SIMD
+ * is missing), and `ours(name, backend, run, extra)`, which makes a contender of ours that
+ * switches to that backend before every run (skipped when it asks for 'wasm' without one).
+ */
+export async function ourBackends() {
+  const wasm = await import('../dist/wasm.js').then((m) => (m.initSync().backend === 'wasm' ? m : null), () => null);
+  const ours = (name, backend, run, extra = {}) => {
+    const before = () => wasm?.useBackend(backend);
+    const prepare = async () => {
+      if (backend === 'wasm' && !wasm) throw new Error('latentspace/wasm did not load or WebAssembly SIMD is missing');
+      before();
+      return run;
+    };
+    return { name, ours: true, before, prepare, ...extra };
+  };
+  return { wasm, ours };
+}
+
 /** Loads an optional peer; throws a one-line message when it is not installed. */
 export async function loadPeer(specifier) {
   try {
