@@ -4,11 +4,11 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
-import { kernels } from '../linalg/backend.js';
 import { checkIndex } from './input.js';
 import { checkEnough, nearestChecked } from './nearest.js';
 import { checkedNorms, METRICS, queryBlock, roundingFactor, type Exclusions, type Metric } from './search.js';
 import { KSmallest, settle } from './select.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * Options of {@link analogy}.
@@ -196,7 +196,7 @@ function cosMul(E: Matrix, norms: Float64Array, A: Int32Array, B: Int32Array, C:
     for (let r = 0; r < m; r++) {
       for (const [t, list] of [A, B, C].entries()) T.set(unit.subarray(list[start + r]! * d, list[start + r]! * d + d), (3 * r + t) * d);
     }
-    kernels().gemm(false, true, 3 * m, n, d, 1, T, 0, d, unit, 0, d, 0, G, 0, n);
+    gemmKernel()(false, true, 3 * m, n, d, 1, T, 0, d, unit, 0, d, 0, G, 0, n);
     for (let r = 0; r < m; r++) {
       const q = start + r, oa = 3 * r * n, ob = oa + n, oc = ob + n;
       const ex = exclude?.[q];

@@ -4,11 +4,11 @@ import { describe, fail } from '../core/errors.js';
 import { asVector, type Matrix } from '../core/matrix.js';
 import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
-import { kernels } from '../linalg/backend.js';
 import { widen } from '../linalg/dtype.js';
 import { asCodes, rowMean, sameWidth, type CodesInput } from './input.js';
 import { nearestChecked } from './nearest.js';
 import { METRICS, type Metric } from './search.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /** Euclidean norm of a vector. */
 function norm(v: Float64Array): number {
@@ -324,6 +324,6 @@ export function project(Z: CodesInput, directions: CodesInput): Matrix<Float64Ar
     for (let j = 0; j < d; j++) row[j] = row[j]! / length;
   }
   const out = new Float64Array(z.rows * m);
-  kernels().gemm(false, true, z.rows, m, d, 1, z.data, 0, d, unit, 0, d, 0, out, 0, m);
+  gemmKernel()(false, true, z.rows, m, d, 1, z.data, 0, d, unit, 0, d, 0, out, 0, m);
   return { rows: z.rows, cols: m, data: out };
 }

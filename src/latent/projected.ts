@@ -14,11 +14,11 @@
 // moments make it tight. A query left with too many candidates (a bad basis for it) goes
 // to the full-width product instead.
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate } from '../linalg/dtype.js';
 import { eigh } from '../linalg/eigh.js';
 import { exactValues, queryBlock, roundingFactor, type Corpus, type Exclusions } from './search.js';
 import { KSmallest, screenRow, settle } from './select.js';
+import { gemmKernel, syrkKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 // Below this width the full product is narrow already; above it the (d × d)
 // eigendecomposition would cost a noticeable share of the search.
@@ -72,7 +72,7 @@ function operandRows(c: Corpus, M: Matrix, scale: Float64Array, start: number, m
  * returns nothing; `proj` (m × p) is scratch.
  */
 function augment(rows: Float64Array, m: number, d: number, basis: Float64Array, p: number, proj: Float64Array, z: FloatArray, zNorms: FloatArray, at: number, full: Float64Array): void {
-  kernels().gemm(false, false, m, p, d, 1, rows, 0, d, basis, 0, p, 0, proj, 0, p);
+  gemmKernel()(false, false, m, p, d, 1, rows, 0, d, basis, 0, p, 0, proj, 0, p);
   for (let r = 0; r < m; r++) {
     let sq = 0, pp = 0;
     for (let j = 0; j < d; j++) sq += rows[r * d + j]! * rows[r * d + j]!;
@@ -113,7 +113,7 @@ export function projectionFor(c: Corpus, nq: number): Projection | undefined {
     S.set(one, r * d);
   }
   const G = new Float64Array(d * d);
-  kernels().syrk(true, d, s, S, 0, d, G, 0, d);
+  syrkKernel()(true, d, s, S, 0, d, G, 0, d);
   const { values, vectors } = eigh({ rows: d, cols: d, data: G });
   let total = 0;
   for (const v of values) total += Math.max(0, v);
@@ -204,13 +204,13 @@ export function searchProjected(c: Corpus, P: Projection, Q: Matrix, k: number, 
   // wasm runs about ten times as many multiply-adds a second as the exact loop).
   const tooMany = Math.max(16 * k, n >> 3);
   const queued: number[] = [];
-  const kern = kernels();
+  const sqDistances = sqDistancesKernel();
   let margin = 0;
   for (let start = 0; start < nq; start += block) {
     const m = Math.min(block, nq - start);
     operandRows(c, Q, c.queryScale, start, m, rows);
     augment(rows, m, d, basis, p, proj, A, aNorms, 0, qsq);
-    kern.sqDistances(m, n, w, A, 0, w, aNorms, z, 0, w, zNorms, C, 0, n);
+    sqDistances(m, n, w, A, 0, w, aNorms, z, 0, w, zNorms, C, 0, n);
     for (let r = 0; r < m; r++) {
       const q = start + r, o = r * n;
       const reach = Math.sqrt(qsq[r]!) + c.reach;

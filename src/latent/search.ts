@@ -18,9 +18,9 @@
 // ties broken by the lower index, on either backend and in either element type.
 import { fail } from '../core/errors.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate } from '../linalg/dtype.js';
 import { heapPush, KSmallest, screenRow, settle } from './select.js';
+import { activeBackendName, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * How nearness is measured:
@@ -229,7 +229,7 @@ export function prepareCorpus(E: Matrix, metric: Metric, name: string, Q: Matrix
     }
   }
   const unit = unitFor(magnitude);
-  const dtype = kernels().name === 'wasm' && width >= SCREEN_MIN_WIDTH ? 'float32' : data instanceof Float32Array ? 'float32' : 'float64';
+  const dtype = activeBackendName() === 'wasm' && width >= SCREEN_MIN_WIDTH ? 'float32' : data instanceof Float32Array ? 'float32' : 'float64';
   // Norms over all columns: the left-out ones are 0 after the shift, except for dot.
   const rowReach = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -390,7 +390,7 @@ export function searchFull(c: Corpus, Q: Matrix, k: number, exclude: Exclusions 
   const fk = roundingFactor(width, dtype), f64 = roundingFactor(d, 'float64');
   const cand = new Int32Array(n);
   const heap = new KSmallest(k);
-  const kern = kernels();
+  const sqDistances = sqDistancesKernel();
   for (let start = 0; start < nq; start += block) {
     const m = Math.min(block, nq - start);
     // The block's queries as the product reads them, and their norms over all columns.
@@ -410,7 +410,7 @@ export function searchFull(c: Corpus, Q: Matrix, k: number, exclude: Exclusions 
       sqX[r] = sq;
       reachQ[r] = Math.sqrt(full);
     }
-    if (width > 0) kern.sqDistances(m, n, width, X, 0, width, sqX, y, 0, width, sqNorms, C, 0, n);
+    if (width > 0) sqDistances(m, n, width, X, 0, width, sqX, y, 0, width, sqNorms, C, 0, n);
     else C.fill(0, 0, m * n);
     for (let r = 0; r < m; r++) {
       const q = start + r, o = r * n;
@@ -460,12 +460,12 @@ export function searchSelf(c: Corpus, k: number, indices: Int32Array, values: Fl
     sizes[q] = size;
     if (size === k) limit[q] = heaps[q * k]! + tau[q]!;
   };
-  const kern = kernels();
+  const sqDistances = sqDistancesKernel();
   for (let I = 0; I < n; I += b) {
     const mi = Math.min(b, n - I);
     for (let J = I; J < n; J += b) {
       const mj = Math.min(b, n - J);
-      if (width > 0) kern.sqDistances(mi, mj, width, y, I * width, width, sqNorms.subarray(I, I + mi), y, J * width, width, sqNorms.subarray(J, J + mj), D, 0, mj);
+      if (width > 0) sqDistances(mi, mj, width, y, I * width, width, sqNorms.subarray(I, I + mi), y, J * width, width, sqNorms.subarray(J, J + mj), D, 0, mj);
       else D.fill(0, 0, mi * mj);
       for (let r = 0; r < mi; r++) {
         const q = I + r, o = r * mj;

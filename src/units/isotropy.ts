@@ -2,9 +2,9 @@ import { fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
-import { kernels } from '../linalg/backend.js';
 import { qr } from '../linalg/qr.js';
 import { checkLabels, classMeansInto, columnMinima, selectivityInto, selectivityOf, type Classes } from './profile.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * Options of {@link isotropy}.
@@ -97,7 +97,7 @@ export function isotropyOf(a: Matrix<Float64Array>, labels: ArrayLike<number>, g
   const meanRotated = new Float64Array(gaussians.length);
   // Buffers reused across bases: A·Q, its class means and its column floors.
   const AQ = new Float64Array(n * u), P = new Float64Array(k * u), floors = new Float64Array(u);
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   gaussians.forEach((G, r) => {
     const Q = qr(G).Q;
     gemm(false, false, n, u, u, 1, a.data, 0, u, Q.data, 0, u, 0, AQ, 0, u);

@@ -1,8 +1,8 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, asMatrix64, asVector, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
-import { kernels } from '../linalg/backend.js';
 import { eigh } from '../linalg/eigh.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 // Direction objectives (Olah's note on visualising directions of activation space rather
 // than units). Each is a function of a batch of activations, one value per row, with each
@@ -320,7 +320,7 @@ export function whitened(inner: Objective, covariance: MatrixInput, options?: Wh
   return (input) => {
     const h = asMatrix64(input, 'whitened: h');
     if (h.cols !== d) fail('SHAPE_MISMATCH', `whitened: h has ${h.cols} columns, expected ${d} (the covariance's size)`);
-    const n = h.rows, gemm = kernels().gemm;
+    const n = h.rows, gemm = gemmKernel();
     // Rows: (Σ^−½ h)ᵀ = hᵀ Σ^−½ (symmetric), for the whole batch at once.
     const z = new Float64Array(n * d);
     gemm(false, false, n, d, d, 1, h.data, 0, d, W, 0, d, 0, z, 0, d);
@@ -348,7 +348,7 @@ function inverseSqrt(S: Matrix<Float64Array>, epsilon: number): Float64Array {
     for (let i = 0; i < d; i++) scaled[i * d + k] = vectors.data[i * d + k]! * f;
   }
   const W = new Float64Array(d * d); // (U · diag((λ + ε)^−½)) · Uᵀ
-  kernels().gemm(false, true, d, d, d, 1, scaled, 0, d, vectors.data, 0, d, 0, W, 0, d);
+  gemmKernel()(false, true, d, d, d, 1, scaled, 0, d, vectors.data, 0, d, 0, W, 0, d);
   return W;
 }
 

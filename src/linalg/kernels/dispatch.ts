@@ -15,6 +15,8 @@ import type { Kernels } from './types.js';
 // whole table (`kernels()`), an accessor imports only its own fallback, so k-means' bundle
 // does not carry the t-SNE, Fisher-Rao and eigen-solver kernels.
 
+/** Which kernels run: 'wasm' after `init()`, else 'js'. */
+export const activeBackendName = (): 'js' | 'wasm' => registeredKernels()?.name ?? 'js';
 /** The active GEMM kernel. */
 export const gemmKernel = (): Kernels['gemm'] => registeredKernels()?.gemm ?? gemm;
 /** The active Gram-matrix kernel. */
