@@ -110,6 +110,22 @@ if (somSection) sections.push(somSection({ X: digits.X, firstOfClass: digits.fir
 const interpSection = await optionalSection('./sections/interp.mjs', 'interpSection', 'interp');
 if (interpSection) sections.push(interpSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
 
+// Arithmetic, neighbours and few-shot labels in the digits' codes (./sections/latent.mjs).
+const latentSection = await optionalSection('./sections/latent.mjs', 'latentSection', 'latent');
+if (latentSection) sections.push(latentSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
+// A classifier trained with latentspace/autodiff: loss curve and first-layer weights (./sections/autodiff.mjs).
+const autodiffSection = await optionalSection('./sections/autodiff.mjs', 'autodiffSection', 'autodiff');
+if (autodiffSection) sections.push(autodiffSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
+// Reading a classifier's units: profiles, ablation, feature visualisation (./sections/units.mjs).
+const unitsSection = await optionalSection('./sections/units.mjs', 'unitsSection', 'units');
+if (unitsSection) sections.push(unitsSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
+// A variational autoencoder and its thought vectors decoded, walked and mapped (./sections/vae.mjs).
+const vaeSection = await optionalSection('./sections/vae.mjs', 'vaeSection', 'VAE');
+if (vaeSection) sections.push(vaeSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+
 // 4. The page.
 const total = timings.reduce((s, [, ms]) => s + ms, 0);
 const html = `<!doctype html>
@@ -132,7 +148,7 @@ const html = `<!doctype html>
 </head>
 <body>
 <h1>Latent spaces of faces and digits</h1>
-<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${tsneSection ? ', a t-SNE map with <code>latentspace/tsne</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''},
+<p>Principal component analysis with <code>latentspace/pca</code>${kmeansSection ? ', clusters with <code>latentspace/kmeans</code>' : ''}${ksvdSection ? ', sparse codes with <code>latentspace/ksvd</code> and <code>latentspace/omp</code>' : ''}${tsneSection ? ', a t-SNE map with <code>latentspace/tsne</code>' : ''}${somSection ? ', maps with <code>latentspace/som</code>' : ''}${interpSection ? ', paths with <code>latentspace/interp</code>' : ''}${latentSection ? ', arithmetic and few-shot labels with <code>latentspace/latent</code>' : ''}${autodiffSection ? ', a classifier trained with <code>latentspace/autodiff</code>' : ''}${unitsSection ? ', unit analysis and feature visualisation with <code>latentspace/units</code>' : ''}${vaeSection ? ', a variational autoencoder with <code>latentspace/vae</code>' : ''},
 pictures with <code>latentspace/image</code>'s <code>grid</code>, all computed when this page was written. ${backendLine}.
 </p>
 ${sections.map((s) => s.html).join('\n')}

@@ -18,4 +18,7 @@ export * as ksvd from './ksvd/index.js';
 export * as som from './som/index.js';
 export * as tsne from './tsne/index.js';
 export * as interp from './interp/index.js';
+export * as latent from './latent/index.js';
 export * as autodiff from './autodiff/index.js';
+export * as vae from './vae/index.js';
+export * as units from './units/index.js';

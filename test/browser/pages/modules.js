@@ -2,12 +2,16 @@
 // the page and in Node; the test compares the two. Each case returns named arrays of
 // numbers. Plain JavaScript, loaded as is by the browser; modules.d.ts types it.
 import { flatData, pattern } from './suite.js';
+import { autodiffCase } from './cases/autodiff.js';
 import { interpCase } from './cases/interp.js';
+import { latentCase } from './cases/latent.js';
 import { somCase } from './cases/som.js';
 import { tsneCase } from './cases/tsne.js';
+import { unitsCase } from './cases/units.js';
+import { vaeCase } from './cases/vae.js';
 
 /** The module entry points the suite needs, as paths under /dist/ (browser) or dist/ (Node). */
-export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp'];
+export const moduleNames = ['pca', 'kmeans', 'metrics', 'omp', 'ksvd', 'som', 'tsne', 'interp', 'latent', 'units', 'autodiff', 'vae'];
 
 /** Rows of `rows` scaled to unit norm (a dictionary's atoms). */
 function unitRows(rows) {
@@ -18,9 +22,13 @@ function unitRows(rows) {
 }
 
 const cases = {
+  autodiff: autodiffCase,
   interp: interpCase,
+  latent: latentCase,
   som: somCase,
   tsne: tsneCase,
+  units: unitsCase,
+  vae: vaeCase,
   ksvd: (ksvd) => {
     const X = flatData(pattern(60, 10, 501));
     const model = ksvd.fit(X, { nAtoms: 12, nNonzero: 3, maxIter: 5, seed: 2 });
