@@ -55,7 +55,7 @@ if (imports.length > 0) {
 }
 const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
 for (const name of ['memory', 'heapBase', 'dgemm', 'dgemmWork', 'sgemm', 'sgemmWork', 'dsyrk', 'ssyrk', 'dsqdist', 'ssqdist',
-  'drownorms', 'srownorms', 'dargmin', 'sargmin', 'ddot', 'sdot', 'daxpy', 'saxpy']) {
+  'drownorms', 'srownorms', 'dargmin', 'sargmin', 'ddot', 'sdot', 'daxpy', 'saxpy', 'dadam', 'sadam']) {
   if (!exported.has(name)) {
     process.stderr.write(`build-wasm: the module does not export ${name}\n`);
     process.exit(1);

@@ -47,7 +47,14 @@ export interface WasmExports {
   dtsnerep2Work(): number;
   dtsnerep2(n: number, order: number, y: number, rec: number, child: number, out: number, work: number): number;
   dfisherraodiag(n: number, d: number, m0: number, v0: number, m1: number, v1: number, step1: number, out: number): void;
+  dadam: AdamFn;
+  sadam: AdamFn;
 }
+
+type AdamFn = (
+  n: number, p: number, g: number, m: number, v: number, stepSize: number, invCorrection2: number,
+  beta1: number, beta2: number, epsilon: number, weightDecay: number,
+) => void;
 
 type GemmFn = (
   transA: number, transB: number, m: number, n: number, k: number, alpha: number,
@@ -484,6 +491,24 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       v.set(v1.subarray(0, rows1 * d), pv1 / 8);
       ex.dfisherraodiag(n, d, pm0, pv0, pm1, pv1, step1, pout);
       out.set(v.subarray(pout / 8, pout / 8 + n));
+    },
+
+    adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay) {
+      if (n < STREAM_MIN) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      const f32 = p instanceof Float32Array;
+      const es = f32 ? 4 : 8;
+      arena.begin();
+      const pp = arena.alloc(n * es), pg = arena.alloc(n * es), pm = arena.alloc(n * es), pv = arena.alloc(n * es);
+      if (!arena.commit()) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      const w = view(f32);
+      w.set(p.subarray(0, n), pp / es);
+      w.set(g.subarray(0, n), pg / es);
+      w.set(m.subarray(0, n), pm / es);
+      w.set(v.subarray(0, n), pv / es);
+      (f32 ? ex.sadam : ex.dadam)(n, pp, pg, pm, pv, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      p.set(w.subarray(pp / es, pp / es + n));
+      m.set(w.subarray(pm / es, pm / es + n));
+      v.set(w.subarray(pv / es, pv / es + n));
     },
   };
   return kernels;

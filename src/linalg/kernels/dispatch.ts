@@ -1,4 +1,5 @@
 import { registeredKernels } from '../registry.js';
+import { adam } from './adam.js';
 import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
@@ -41,3 +42,5 @@ export const secularEigenKernel = (): Kernels['secularEigen'] => registeredKerne
 export const tsneRepulsion2Kernel = (): Kernels['tsneRepulsion2'] => registeredKernels()?.tsneRepulsion2 ?? tsneRepulsion2;
 /** The active diagonal Fisher-Rao kernel. */
 export const fisherRaoDiagonalSqKernel = (): Kernels['fisherRaoDiagonalSq'] => registeredKernels()?.fisherRaoDiagonalSq ?? fisherRaoDiagonalSq;
+/** The active Adam-step kernel. */
+export const adamKernel = (): Kernels['adam'] => registeredKernels()?.adam ?? adam;

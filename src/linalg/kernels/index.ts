@@ -1,4 +1,5 @@
 import type { Kernels } from './types.js';
+import { adam } from './adam.js';
 import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { gemm } from './gemm.js';
@@ -24,4 +25,5 @@ export const jsKernels: Kernels = {
   secularEigen,
   tsneRepulsion2,
   fisherRaoDiagonalSq,
+  adam,
 };

@@ -89,4 +89,12 @@ export interface Kernels {
    * row (step1 = 0); see ./kernels/fisher-rao.ts.
    */
   fisherRaoDiagonalSq(n: number, d: number, m0: Float64Array, v0: Float64Array, m1: Float64Array, v1: Float64Array, step1: number, out: Float64Array): void;
+  /**
+   * One Adam step over n contiguous entries of p (parameters), g (gradients), m and v
+   * (moment estimates), in place; see ./adam.ts for the rule and its rounding.
+   */
+  adam<F extends FloatArray>(
+    n: number, p: F, g: F, m: F, v: F, stepSize: number, invCorrection2: number,
+    beta1: number, beta2: number, epsilon: number, weightDecay: number,
+  ): void;
 }

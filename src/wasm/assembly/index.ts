@@ -7,6 +7,7 @@ export { dsytrd, dsytrdWork, dreflect, dreflectWork, dsecular, dsecularWork } fr
 export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
 export { dtsnerep2, dtsnerep2Work } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
+export { dadam, sadam } from './optim';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
