@@ -1,6 +1,7 @@
 // The shortest path between two codes over a SOM's grid, where a step costs what the
 // U-matrix says: the walk follows the data's dense valleys instead of the straight line.
 import { fail } from '../core/errors.js';
+import { checkKind } from '../core/json.js';
 import { asVector, type Matrix } from '../core/matrix.js';
 import { checkChoice, checkOptions, optionNames } from '../core/options.js';
 import { bmu } from '../som/measures.js';
@@ -124,7 +125,8 @@ class UnitQueue {
  */
 export function valleyPath(model: SomModel, a: ArrayLike<number>, b: ArrayLike<number>, options?: ValleyPathOptions): ValleyPath {
   const weights = checkChoice(checkOptions(options, VALLEY_OPTION_NAMES).weights ?? 'distance', 'weights', ['distance', 'umatrix'] as const);
-  const m = checkModel(model);
+  // The kind first, so a model of another module is INVALID_MODEL as documented.
+  const m = checkModel(checkKind<SomModel>(model, 'som', 'model'));
   const d = m.weights.cols;
   const x = asVector(a, 'a'), y = asVector(b, 'b');
   for (const [v, name] of [[x, 'a'], [y, 'b']] as const) {

@@ -105,7 +105,7 @@ describe('valleyPath', () => {
 
   it('clear errors', () => {
     const model = somModel(2, 1, [0, 1]);
-    expect(errorOf(() => valleyPath({ kind: 'kmeans' } as unknown as SomModel, [0], [1])).code).toBe('INVALID_MODEL'); // som's checkModel
+    expect(errorOf(() => valleyPath({ kind: 'kmeans' } as unknown as SomModel, [0], [1])).code).toBe('INVALID_MODEL'); // checked before som's checkModel
     expect(errorOf(() => valleyPath(model, [0, 1], [1])).message).toMatch(/^a: received a code of dimension 2, expected 1/);
     expect(errorOf(() => valleyPath(model, [0], [Number.NaN])).code).toBe('NON_FINITE');
     expect(errorOf(() => valleyPath(model, [0], [1], { weights: 'grid' as 'distance' })).message).toMatch(/'distance', 'umatrix'/);

@@ -20,7 +20,11 @@ describe('adam kernel', () => {
       fc.constantFrom(0, 0.01), fc.nat(), (dtype, n, weightDecay, seed) => {
         const random = new Random(seed);
         const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
-        const draw = (scale: number) => Ctor.from({ length: n }, () => scale * random.normal());
+        const draw = (scale: number) => {
+          const a = new Ctor(n);
+          for (let i = 0; i < n; i++) a[i] = scale * random.normal();
+          return a;
+        };
         const p0 = draw(1), g = draw(0.1);
         const states = [jsKernels, W].map((k) => ({ k, p: Ctor.from(p0), m: new Ctor(n), v: new Ctor(n) }));
         for (let t = 1; t <= 3; t++) {
