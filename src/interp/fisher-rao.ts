@@ -5,8 +5,8 @@ import {
 } from './gaussian.js';
 import { choleskyOrNull, eigen, eigenvalues, mul, solveLowerInPlace, spectralFunction, symmetrize, transposeInPlace } from './matfun.js';
 import { batchDistances, ends } from './wasserstein.js';
-import { kernels } from '../linalg/backend.js';
 import { fisherRaoRowSq } from '../linalg/kernels/fisher-rao.js';
+import { fisherRaoDiagonalSqKernel } from '../linalg/kernels/dispatch.js';
 
 // The Fisher-Rao geometry of Gaussians. A univariate normal N(μ, σ²) is the point
 // (μ/√2, σ) of the Poincaré half-plane with its metric scaled by 2: ds² = (dμ² + 2dσ²)/σ².
@@ -90,7 +90,7 @@ export function fisherRaoDistance(g0: GaussianInput, g1: GaussianInput): number 
  * ```
  */
 export function fisherRaoDistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, true, (...args) => kernels().fisherRaoDiagonalSq(...args));
+  return batchDistances(batch0, batch1, true, (...args) => fisherRaoDiagonalSqKernel()(...args));
 }
 
 function checkSameMean(a: Resolved, b: Resolved): void {

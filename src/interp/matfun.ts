@@ -1,9 +1,9 @@
 import { fail } from '../core/errors.js';
-import { kernels } from '../linalg/backend.js';
 import { symmetricEigen, symmetricEigenvalues } from '../linalg/eigh.js';
 import { choleskyInPlace } from '../linalg/cholesky.js';
 import { symmetricPart } from '../linalg/square.js';
 import { trsm } from '../linalg/kernels/triangular.js';
+import { gemmKernel, syrkKernel } from '../linalg/kernels/dispatch.js';
 
 // Functions of symmetric positive semi-definite matrices, on (n × n) row-major
 // Float64Arrays, unvalidated. Square roots and powers go through `eigh` (symmetricEigen)
@@ -24,7 +24,7 @@ export const PSD_TOL = 1e-10;
  */
 export function mul(n: number, A: Float64Array, B: Float64Array, transA = false, transB = false): Float64Array {
   const C = new Float64Array(n * n);
-  kernels().gemm(transA, transB, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
+  gemmKernel()(transA, transB, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
   return C;
 }
 
@@ -173,7 +173,7 @@ export function choleskyOrNull(n: number, S: Float64Array): Float64Array | null 
  * ```
  */
 export function solveLowerInPlace(n: number, m: number, L: Float64Array, B: Float64Array, trans: boolean): void {
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   const nBlocks = Math.ceil(n / NB);
   for (let b = 0; b < nBlocks; b++) {
     const k0 = (trans ? nBlocks - 1 - b : b) * NB, k1 = Math.min(k0 + NB, n), kb = k1 - k0;
@@ -265,6 +265,6 @@ export function pinvTransposeTimes(n: number, f: Factor, X: Float64Array): Float
  */
 export function gramRows(n: number, W: Float64Array): Float64Array {
   const C = new Float64Array(n * n);
-  kernels().syrk(false, n, n, W, 0, n, C, 0, n);
+  syrkKernel()(false, n, n, W, 0, n, C, 0, n);
   return C;
 }

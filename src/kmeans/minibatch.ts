@@ -2,7 +2,6 @@ import { fail } from '../core/errors.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import type { Random } from '../core/random.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { addGrouped, centreShifts, exactInertia, largest } from './centres.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
@@ -10,6 +9,7 @@ import { initialCentres, prepareData, resolveShared, type FitData, type SeedingO
 import { gatherRows } from './init.js';
 import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
 import { columnMeans, forEachBlock, nearest, prepareSource, type PreparedSource } from './source.js';
+import { argminRowsKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * Options of {@link miniBatch}, {@link miniBatchAsync} and {@link miniBatchSteps}.
@@ -140,9 +140,8 @@ function batchUpdate(
   centres: Float64Array, next: Float64Array, counts: Float64Array, s: BatchScratch,
 ): { inertia: number; weight: number } {
   const k = counts.length, d = src.d;
-  const kern = kernels();
   forEachBlock(src, src.centres(centres, k), 0, b, index, (start, m, D) => {
-    kern.argminRows(m, k, D, 0, k, s.labels.subarray(start, start + m), s.values);
+    argminRowsKernel()(m, k, D, 0, k, s.labels.subarray(start, start + m), s.values);
     for (let i = 0; i < m; i++) s.dist[start + i] = s.values[i]!;
   });
   s.sums.fill(0);

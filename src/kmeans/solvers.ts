@@ -1,8 +1,8 @@
 import type { FloatArray } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate } from '../linalg/dtype.js';
 import { Assignment, sqDistance } from './centres.js';
 import { blockRows, forEachBlock, shiftedCentres, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
+import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * The algorithms that can run an iteration.
@@ -87,7 +87,7 @@ const SCREEN_MAX_RECHECK = 0.25;
  * ```
  */
 export function screens(algorithm: Algorithm, X: { cols: number; data: FloatArray }, k: number): boolean {
-  return algorithm === 'lloyd' && X.data instanceof Float64Array && X.cols >= SCREEN_MIN_FEATURES && k > 1 && kernels().name === 'wasm';
+  return algorithm === 'lloyd' && X.data instanceof Float64Array && X.cols >= SCREEN_MIN_FEATURES && k > 1 && activeBackendName() === 'wasm';
 }
 
 /**
@@ -164,9 +164,8 @@ function lloyd(ctx: SolverContext): Solver {
   let roots: Float64Array | undefined;
 
   function exactPass(kc: KernelCentres): void {
-    const kern = kernels();
     forEachBlock(src, kc, 0, n, undefined, (start, m, D) => {
-      kern.argminRows(m, k, D, 0, k, fresh, null);
+      argminRowsKernel()(m, k, D, 0, k, fresh, null);
       assignment.commit(start, m, fresh);
     });
   }
@@ -178,7 +177,6 @@ function lloyd(ctx: SolverContext): Solver {
    * number of rows rechecked.
    */
   function screenedPass(mirror: RowSource<Float32Array>, centres: Float64Array, kc: KernelCentres): number {
-    const kern = kernels();
     const cmax = largestNorm(centres, k, src.shift);
     // The two nearest must differ by more than both their errors: 2 · factor · (‖x‖ + cmax)².
     const factor = 2 * float32ErrorFactor(d);
@@ -186,16 +184,16 @@ function lloyd(ctx: SolverContext): Solver {
     const root = roots;
     let total = 0;
     forEachBlock(mirror, mirror.centres(centres, k), 0, n, undefined, (start, m, D) => {
-      kern.argminRows(m, k, D, 0, k, fresh, first);
+      argminRowsKernel()(m, k, D, 0, k, fresh, first);
       for (let r = 0; r < m; r++) D[r * k + fresh[r]!] = Infinity;
-      kern.argminRows(m, k, D, 0, k, rechecked, second);
+      argminRowsKernel()(m, k, D, 0, k, rechecked, second);
       let q = 0;
       for (let r = 0; r < m; r++) {
         const t = root[start + r]! + cmax;
         if (!(second[r]! - first[r]! > factor * t * t)) queue[q++] = start + r;
       }
       forEachBlock(src, kc, 0, q, queue, (qs, qm, D64) => {
-        kern.argminRows(qm, k, D64, 0, k, rechecked, null);
+        argminRowsKernel()(qm, k, D64, 0, k, rechecked, null);
         for (let t = 0; t < qm; t++) fresh[queue[qs + t]! - start] = rechecked[t]!;
       });
       total += q;
@@ -208,7 +206,7 @@ function lloyd(ctx: SolverContext): Solver {
     assign(centres) {
       const kc = centresFor(ctx, centres);
       assignment.begin();
-      if (screen && src.mirror !== undefined && kernels().name === 'wasm') {
+      if (screen && src.mirror !== undefined && activeBackendName() === 'wasm') {
         if (screenedPass(src.mirror, centres, kc) > SCREEN_MAX_RECHECK * n) screen = false;
       } else {
         exactPass(kc);
@@ -238,7 +236,7 @@ function halfDistances(ctx: SolverContext, centres: Float64Array, half: Float64A
   const { d, dtype, shift } = ctx.src;
   const kc = shiftedCentres(centres, k, shift, dtype, false);
   const D = allocate(dtype, k * k);
-  kernels().sqDistances(k, k, d, kc.x, 0, d, kc.norms, kc.x, 0, d, kc.norms, D, 0, k);
+  sqDistancesKernel()(k, k, d, kc.x, 0, d, kc.norms, kc.x, 0, d, kc.norms, D, 0, k);
   nearestHalf.fill(Infinity);
   for (let a = 0; a < k; a++) {
     for (let b = 0; b < k; b++) {

@@ -1,7 +1,7 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate } from '../linalg/dtype.js';
 import { addRows, sqDistance } from './centres.js';
+import { argminRowsKernel, rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * The element type the kernels run in.
@@ -247,7 +247,7 @@ export function streamSource(X: Matrix, shift: Float64Array, dtype: Dtype): RowS
         sn = allocate(dtype, m);
       }
       copyShifted(sx, X.data, d, shift, start, m, index);
-      kernels().rowSqNorms(m, d, sx, 0, d, sn);
+      rowSqNormsKernel()(m, d, sx, 0, d, sn);
       return { x: sx, off: 0, norms: sn };
     },
     centres: (c, k) => shiftedCentres(c, k, shift, dtype, false),
@@ -273,11 +273,10 @@ export function forEachBlock(
   const { k } = centres;
   const rows = blockRows(d, k);
   const D = allocate(source.dtype, Math.max(0, Math.min(rows, to - from)) * k);
-  const kern = kernels();
   for (let start = from; start < to; start += rows) {
     const m = Math.min(rows, to - start);
     const b = source.block(start, m, index);
-    kern.sqDistances(m, k, d, b.x, b.off, d, b.norms, centres.x, 0, d, centres.norms, D, 0, k);
+    sqDistancesKernel()(m, k, d, b.x, b.off, d, b.norms, centres.x, 0, d, centres.norms, D, 0, k);
     visit(start, m, D);
   }
 }
@@ -296,9 +295,8 @@ export function nearest(source: RowSource, centres: Float64Array, labels: Int32A
   const kc = source.centres(centres, centres.length / source.d);
   const { k } = kc;
   const values = allocate(source.dtype, blockRows(source.d, k));
-  const kern = kernels();
   forEachBlock(source, kc, 0, source.n, undefined, (start, m, D) => {
-    kern.argminRows(m, k, D, 0, k, labels.subarray(start, start + m), dist === undefined ? null : values);
+    argminRowsKernel()(m, k, D, 0, k, labels.subarray(start, start + m), dist === undefined ? null : values);
     if (dist !== undefined) for (let i = 0; i < m; i++) dist[start + i] = values[i]!;
   });
 }

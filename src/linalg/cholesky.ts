@@ -3,7 +3,7 @@ import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { trsv } from './kernels/triangular.js';
 import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
-import { kernels } from './backend.js';
+import { gemmKernel } from './kernels/dispatch.js';
 
 /**
  * Adds row `size` to the lower-triangular factor L stored row-major in `data` (leading
@@ -61,7 +61,7 @@ const NB = 48;
  * ```
  */
 export function choleskyInPlace(n: number, A: Float64Array): number {
-  const gemm = kernels().gemm;
+  const gemm = gemmKernel();
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(k0 + NB, n);
     for (let i = k0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { kernels } from './backend.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
+import { argminRowsKernel, rowSqNormsKernel, sqDistancesKernel } from './kernels/dispatch.js';
 
 /**
  * Squared Euclidean norm of every row.
@@ -17,7 +17,7 @@ import { allocate, commonDtype, dtypeOf } from './dtype.js';
 export function rowSqNorms(X: MatrixInput): FloatArray {
   const x = asMatrix(X, 'X');
   const out = allocate(dtypeOf(x), x.rows);
-  kernels().rowSqNorms(x.rows, x.cols, x.data, 0, x.cols, out);
+  rowSqNormsKernel()(x.rows, x.cols, x.data, 0, x.cols, out);
   return out;
 }
 
@@ -44,7 +44,7 @@ export function sqDistances(A: MatrixInput, B?: MatrixInput): Matrix {
     fail('SHAPE_MISMATCH', `B: rows have ${b.cols} features, expected ${a.cols} (the width of A)`);
   }
   const C = allocate(dtype, a.rows * b.rows);
-  kernels().sqDistances(a.rows, b.rows, a.cols, a.data, 0, a.cols, null, b.data, 0, b.cols, null, C, 0, b.rows);
+  sqDistancesKernel()(a.rows, b.rows, a.cols, a.data, 0, a.cols, null, b.data, 0, b.cols, null, C, 0, b.rows);
   // Cancellation leaves tiny non-zero self-distances; a point is at distance 0 from itself.
   if (self) for (let i = 0; i < a.rows; i++) C[i * a.rows + i] = 0;
   return { rows: a.rows, cols: b.rows, data: C };
@@ -73,6 +73,6 @@ export function argminRows(D: MatrixInput): ArgminResult {
   const d = asMatrix(D, 'D');
   const index = new Int32Array(d.rows);
   const values = allocate(dtypeOf(d), d.rows);
-  kernels().argminRows(d.rows, d.cols, d.data, 0, d.cols, index, values);
+  argminRowsKernel()(d.rows, d.cols, d.data, 0, d.cols, index, values);
   return { index, values };
 }

@@ -1,10 +1,10 @@
 import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
-import { kernels } from './backend.js';
 import { argsort } from './kernels/givens.js';
 import { tridiagonalEigen, tridiagonalQL } from './kernels/tridiagonal.js';
 import { largestEntrySign } from './sign.js';
 import { asSquare, checkSymmetric, symmetricPart, symmetryTolerance } from './square.js';
+import { applyReflectorsRightKernel, tridiagonalizeKernel } from './kernels/dispatch.js';
 
 /** Options of {@link eigh}. */
 export interface EighOptions {
@@ -155,7 +155,7 @@ export function symmetricEigenvalues(n: number, A: Float64Array): Float64Array {
   const scale = 2 ** -Math.round(Math.log2(amax));
   for (let p = 0; p < n * n; p++) A[p] = flushTiny(A[p]! * scale);
   const e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
-  kernels().tridiagonalize(n, A, 0, n, d, e, tau);
+  tridiagonalizeKernel()(n, A, 0, n, d, e, tau);
   tridiagonalQL(n, d, 0, e, 0, new Float64Array(0), 0, 0, 0);
   for (let i = 0; i < n; i++) d[i] = d[i]! / scale;
   return d.sort().reverse();
@@ -174,11 +174,10 @@ function compactEigen(na: number, A: Float64Array): { values: Float64Array; rows
   const tau = new Float64Array(Math.max(na - 1, 0));
   const Z = new Float64Array(na * na);
   if (na === 0) return { values: d, rows: Z };
-  const k = kernels();
-  k.tridiagonalize(na, A, 0, na, d, e, tau);
+  tridiagonalizeKernel()(na, A, 0, na, d, e, tau);
   tridiagonalEigen(na, d, e, Z, na);
   // Eigenvectors of A are Q·y for eigenvectors y of T; as rows, yᵀ·Qᵀ.
-  k.applyReflectorsRight(true, na, na, na - 1, 1, A, 0, na, tau, Z, 0, na);
+  applyReflectorsRightKernel()(true, na, na, na - 1, 1, A, 0, na, tau, Z, 0, na);
   return { values: d, rows: Z };
 }
 

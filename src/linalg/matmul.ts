@@ -1,8 +1,8 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
-import { kernels } from './backend.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
+import { gemmKernel, syrkKernel } from './kernels/dispatch.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -43,7 +43,7 @@ export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions):
     fail('SHAPE_MISMATCH', `B: op(B) has ${kB} rows, expected ${k} (the columns of op(A)); A is ${a.rows} × ${a.cols}${transA ? ' (transposed)' : ''}, B is ${b.rows} × ${b.cols}${transB ? ' (transposed)' : ''}`);
   }
   const C = allocate(dtype, m * n);
-  kernels().gemm(transA, transB, m, n, k, 1, a.data, 0, a.cols, b.data, 0, b.cols, 0, C, 0, n);
+  gemmKernel()(transA, transB, m, n, k, 1, a.data, 0, a.cols, b.data, 0, b.cols, 0, C, 0, n);
   return { rows: m, cols: n, data: C };
 }
 
@@ -74,6 +74,6 @@ export function gram(X: MatrixInput, options?: GramOptions): Matrix {
   const n = outer ? x.rows : x.cols;
   const k = outer ? x.cols : x.rows;
   const C = allocate(dtypeOf(x), n * n);
-  kernels().syrk(!outer, n, k, x.data, 0, x.cols, C, 0, n);
+  syrkKernel()(!outer, n, k, x.data, 0, x.cols, C, 0, n);
   return { rows: n, cols: n, data: C };
 }

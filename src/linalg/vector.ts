@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { asVector } from '../core/matrix.js';
 import { checkNumber } from '../core/options.js';
-import { kernels } from './backend.js';
+import { axpyKernel, dotKernel } from './kernels/dispatch.js';
 
 function checkSameLength(x: Float64Array, y: Float64Array): void {
   if (x.length !== y.length) fail('SHAPE_MISMATCH', `y: received ${y.length} values, expected ${x.length} (the length of x)`);
@@ -19,7 +19,7 @@ export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const a = asVector(x, 'x');
   const b = asVector(y, 'y');
   checkSameLength(a, b);
-  return kernels().dot(a.length, a, 1, 0, b, 1, 0);
+  return dotKernel()(a.length, a, 1, 0, b, 1, 0);
 }
 
 /**
@@ -35,6 +35,6 @@ export function axpy(alpha: number, x: ArrayLike<number>, y: ArrayLike<number>):
   const a = asVector(x, 'x');
   const out = Float64Array.from(asVector(y, 'y'));
   checkSameLength(a, out);
-  kernels().axpy(a.length, alpha, a, 1, 0, out, 1, 0);
+  axpyKernel()(a.length, alpha, a, 1, 0, out, 1, 0);
   return out;
 }

@@ -1,9 +1,9 @@
 import { fail } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt } from '../core/options.js';
-import { kernels } from '../linalg/backend.js';
 export { rowSqDistance } from '../linalg/rows.js';
 import { encodeLabels, type Encoded, type Labels } from './labels.js';
+import { rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * Rows of X minus their mean (a float64 copy) with their squared norms, ready for the distance kernel.
@@ -36,7 +36,7 @@ export function centred(X: MatrixInput, name: string): Centred {
   const out = new Float64Array(n * d);
   for (let p = 0; p < n * d; p++) out[p] = data[p]! - mean[p % d]!;
   const norms = new Float64Array(n);
-  kernels().rowSqNorms(n, d, out, 0, d, norms);
+  rowSqNormsKernel()(n, d, out, 0, d, norms);
   return { x: { rows: n, cols: d, data: out }, norms };
 }
 
@@ -74,7 +74,7 @@ export function chunkOption(value: number | undefined, n: number): number {
  */
 export function blockDistances(A: Centred, start: number, m: number, B: Centred, D: Float64Array): void {
   const d = A.x.cols, nb = B.x.rows;
-  kernels().sqDistances(m, nb, d, A.x.data, start * d, d, A.norms.subarray(start, start + m), B.x.data, 0, d, B.norms, D, 0, nb);
+  sqDistancesKernel()(m, nb, d, A.x.data, start * d, d, A.norms.subarray(start, start + m), B.x.data, 0, d, B.norms, D, 0, nb);
 }
 
 /**

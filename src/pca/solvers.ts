@@ -1,11 +1,11 @@
 import type { Matrix } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { symmetricEigen } from '../linalg/eigh.js';
 import { matmul } from '../linalg/matmul.js';
 import { randomizedRangeFinder } from '../linalg/range-finder.js';
 import { svd } from '../linalg/svd.js';
 import type { SeedLike } from '../core/random.js';
 import { centerRows, centered } from './stats.js';
+import { syrkKernel } from '../linalg/kernels/dispatch.js';
 
 /** Principal directions as rows (m × d) and the variance along each, descending. */
 export interface Spectrum {
@@ -35,11 +35,10 @@ function featureGramSolver(x: Matrix, mean: Float64Array): Spectrum {
   const chunk = new Float64Array(chunkRows * d);
   const cov = new Float64Array(d * d);
   const part = n > chunkRows ? new Float64Array(d * d) : cov;
-  const k = kernels();
   for (let start = 0; start < n; start += chunkRows) {
     const end = Math.min(n, start + chunkRows);
     centerRows(x, mean, start, end, chunk);
-    k.syrk(true, d, end - start, chunk, 0, d, part, 0, d);
+    syrkKernel()(true, d, end - start, chunk, 0, d, part, 0, d);
     if (part !== cov) for (let p = 0; p < d * d; p++) cov[p] = cov[p]! + part[p]!;
   }
   for (let p = 0; p < d * d; p++) cov[p] = cov[p]! / (n - 1);
@@ -54,7 +53,7 @@ function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
   const { rows: n, cols: d } = x;
   const xc = centered(x, mean);
   const G = new Float64Array(n * n);
-  kernels().syrk(false, n, d, xc.data, 0, d, G, 0, n);
+  syrkKernel()(false, n, d, xc.data, 0, d, G, 0, n);
   const { values, vectors } = symmetricEigen(n, G);
   // The first k columns of U, as rows, times Xc: the unnormalised components (k × d).
   const Ut = new Float64Array(k * n);

@@ -7,8 +7,8 @@
 // with the smallest exact distance (the lowest index on ties), whatever backend or element
 // type the kernel ran in, and the distances returned are exact.
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import { kernels } from '../linalg/backend.js';
 import { allocate } from '../linalg/dtype.js';
+import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * What a search returns for every row: its best units and their exact squared distances.
@@ -112,7 +112,7 @@ export class UnitSearch {
     }
     this.plain = { x: data, dtype: data instanceof Float32Array ? 'float32' : 'float64', width: d, cols: undefined, shift: undefined, rowNorm };
     this.constant = new Float64Array(d).fill(NaN);
-    const mirror = screen && data instanceof Float64Array && d >= SCREEN_MIN_FEATURES && kernels().name === 'wasm';
+    const mirror = screen && data instanceof Float64Array && d >= SCREEN_MIN_FEATURES && activeBackendName() === 'wasm';
     this.screened = mirror ? this.mirror(data, n, d) : undefined;
   }
 
@@ -216,20 +216,19 @@ export class UnitSearch {
     const idx2 = new Int32Array(block);
     const mins2 = allocate(dtype, block);
     const cand = new Int32Array(units);
-    const kern = kernels();
     const queue: number[] = [];
     for (let start = 0; start < count; start += block) {
       const m = Math.min(block, count - start);
       if (!direct) for (let r = 0; r < m; r++) gathered.set(view.x.subarray(which[start + r]! * width, which[start + r]! * width + width), r * width);
-      kern.sqDistances(m, units, width, gathered, direct ? start * width : 0, width, null, kw, 0, width, null, D, 0, units);
+      sqDistancesKernel()(m, units, width, gathered, direct ? start * width : 0, width, null, kw, 0, width, null, D, 0, units);
       // The common case (one winner, no constant columns): the nearest and second nearest by
       // two calls of the kernel's argmin (the nearest masked with +∞ for the second); a row
       // whose runner-up is beyond the bound has one candidate and needs no scan.
       const quick = !two && !anyExtra;
       if (quick) {
-        kern.argminRows(m, units, D, 0, units, idx, mins);
+        argminRowsKernel()(m, units, D, 0, units, idx, mins);
         for (let r = 0; r < m; r++) D[r * units + idx[r]!] = Infinity;
-        kern.argminRows(m, units, D, 0, units, idx2, mins2);
+        argminRowsKernel()(m, units, D, 0, units, idx2, mins2);
       }
       for (let r = 0; r < m; r++) {
         const i = which[start + r]!;

@@ -2,9 +2,9 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Random } from '../core/random.js';
-import { kernels } from '../linalg/backend.js';
 import { scheduleAt, type Decay } from './math.js';
 import type { NeighborhoodFunction } from './topology.js';
+import { gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * What the online rule needs: the run's length, its schedules and the neighbourhood.
@@ -43,7 +43,7 @@ export function batchUpdate(X: Matrix, bmu: Int32Array, H: Float64Array, W: Floa
     N[u] = N[u]! + 1;
     for (let j = 0, p = i * d, q = u * d; j < d; j++) S[q + j] = S[q + j]! + data[p + j]!;
   }
-  kernels().gemm(false, false, units, d, units, 1, H, 0, units, S, 0, d, 0, num, 0, d);
+  gemmKernel()(false, false, units, d, units, 1, H, 0, units, S, 0, d, 0, num, 0, d);
   for (let u = 0; u < units; u++) {
     let den = 0;
     for (let v = 0, p = u * units; v < units; v++) den += H[p + v]! * N[v]!;

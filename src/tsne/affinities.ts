@@ -4,8 +4,8 @@
 // the symmetrised, normalised joint probabilities stored sparse (CSR).
 
 import { portableLog } from '../core/math.js';
-import { kernels } from '../linalg/backend.js';
 import { portableExp } from '../core/math.js';
+import { rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * A sparse (n × n) matrix in compressed sparse row form: the entries of row i are
@@ -68,17 +68,16 @@ export function nearestNeighbours(
   self: boolean,
 ): Neighbours {
   const m = A.rows, n = B.rows, d = A.cols;
-  const K = kernels();
   const normsA = new Float64Array(m), normsB = new Float64Array(n);
-  K.rowSqNorms(m, d, A.data, 0, d, normsA);
-  K.rowSqNorms(n, d, B.data, 0, d, normsB);
+  rowSqNormsKernel()(m, d, A.data, 0, d, normsA);
+  rowSqNormsKernel()(n, d, B.data, 0, d, normsB);
   const block = Math.max(1, Math.min(m, Math.floor(BLOCK_ENTRIES / n)));
   const D = new Float64Array(block * n);
   const index = new Int32Array(m * k), dist = new Float64Array(m * k);
   const heapD = new Float64Array(k), heapI = new Int32Array(k);
   for (let start = 0; start < m; start += block) {
     const rows = Math.min(block, m - start);
-    K.sqDistances(rows, n, d, A.data, start * d, d, normsA.subarray(start, start + rows), B.data, 0, d, normsB, D, 0, n);
+    sqDistancesKernel()(rows, n, d, A.data, start * d, d, normsA.subarray(start, start + rows), B.data, 0, d, normsB, D, 0, n);
     for (let r = 0; r < rows; r++) {
       const i = start + r;
       selectSmallest(D, r * n, n, self ? i : -1, k, heapD, heapI);

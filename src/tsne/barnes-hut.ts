@@ -7,7 +7,7 @@
 // is far enough from the group's bounding box, so the test is at least as strict as θ for
 // each point); that traversal is a backend kernel (WebAssembly SIMD after init()).
 
-import { kernels } from '../linalg/backend.js';
+import { tsneRepulsion2Kernel } from '../linalg/kernels/dispatch.js';
 
 /** Cells narrower than this fraction of the root hold nearly coincident points together. */
 const MIN_RELATIVE_WIDTH = 1e-12;
@@ -223,8 +223,7 @@ export class BarnesHutTree {
     }
     // build() sorted the points along the Morton curve (for the same Y).
     const order = this.orderBuf.subarray(0, n);
-    const K = kernels();
-    return K.tsneRepulsion2(n, order, Y, rec.subarray(0, 4 * nodes), child.subarray(0, nodes), out);
+    return tsneRepulsion2Kernel()(n, order, Y, rec.subarray(0, 4 * nodes), child.subarray(0, nodes), out);
   }
 
   private repulsionN(Y: Float64Array, n: number, theta: number, out: Float64Array): number {
