@@ -1,6 +1,7 @@
 import { describe, fail } from '../core/errors.js';
-import type { FloatArray, Matrix } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
+import { dtypeOf } from '../linalg/dtype.js';
 import { firstNonFinite, Tape, Var, Workspace, type Dtype } from './tape.js';
 import { leaves, rebuild, type Grads, type Params, type Tracked } from './tree.js';
 
@@ -107,11 +108,10 @@ function backpropagate(tape: Tape, loss: Var): void {
 }
 
 function dtypeOfParams(paths: readonly string[], matrices: readonly Matrix[]): Dtype {
-  const dtypeOf = (data: FloatArray): Dtype => (data instanceof Float32Array ? 'float32' : 'float64');
-  const first = dtypeOf(matrices[0]!.data);
+  const first = dtypeOf(matrices[0]!);
   matrices.forEach((m, i) => {
-    if (dtypeOf(m.data) !== first) {
-      fail('INVALID_INPUT', `valueAndGrad: ${paths[i]} is ${dtypeOf(m.data)} but ${paths[0]} is ${first}; every parameter must have one element type (never mixed silently)`);
+    if (dtypeOf(m) !== first) {
+      fail('INVALID_INPUT', `valueAndGrad: ${paths[i]} is ${dtypeOf(m)} but ${paths[0]} is ${first}; every parameter must have one element type (never mixed silently)`);
     }
   });
   return first;

@@ -1,4 +1,5 @@
 import { describe, fail } from '../core/errors.js';
+import { dtypeOf } from '../linalg/dtype.js';
 import { asMatrix, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 
 /** Element type of a computation: float32 (the default, as PyTorch) or float64. */
@@ -116,9 +117,6 @@ export interface OpContext {
   readonly requiresGrad: boolean;
 }
 
-function dtypeOfData(data: FloatArray): Dtype {
-  return data instanceof Float32Array ? 'float32' : 'float64';
-}
 
 function liftKnown(x: unknown): Var | null {
   if (x instanceof Var) return x;
@@ -163,7 +161,7 @@ export function operands(op: string, inputs: readonly (Operand | MatrixInput)[],
   for (let i = 0; i < vars.length; i++) {
     const v = vars[i]!;
     requiresGrad ||= v.requiresGrad;
-    const d = dtypeOfData(v.data);
+    const d = dtypeOf(v);
     if (d !== dtype) {
       fail('INVALID_INPUT', `${op}: ${names[i]} is ${d} but the computation is ${dtype}; convert it first (asMatrix(x, 'x', { dtype: '${dtype}' })): dtypes are never mixed silently`);
     }
