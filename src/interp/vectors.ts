@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
-import { checkT, mix, vectorOf } from './gaussian.js';
+import { checkChoice, checkOptions, optionNames } from '../core/options.js';
+import { checkSteps, checkT, mix, vectorOf } from './gaussian.js';
 
 // Walks between two latent codes (points, not distributions): along the straight line, or
 // along the great circle with the norm interpolated linearly.
@@ -132,10 +132,10 @@ const PATH_OPTION_NAMES = optionNames<PathOptions>()('steps', 'method');
  */
 export function path(a: ArrayLike<number>, b: ArrayLike<number>, options?: PathOptions): Matrix<Float64Array> {
   const opts = checkOptions(options, PATH_OPTION_NAMES);
-  const steps = checkInt(opts.steps ?? 10, 'steps', 2);
   const method = checkChoice(opts.method ?? 'linear', 'method', ['linear', 'spherical'] as const);
   const [x, y] = pair(a, b);
   const d = x.length;
+  const steps = checkSteps(opts.steps, d);
   const at = method === 'spherical' ? sphericalWalk(x, y) : (t: number) => mix(x, y, t);
   const data = new Float64Array(steps * d);
   for (let s = 0; s < steps; s++) data.set(s === steps - 1 ? y : at(s / (steps - 1)), s * d);

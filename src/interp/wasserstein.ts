@@ -1,8 +1,10 @@
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, finiteResult, finiteResults } from '../core/errors.js';
+import { ldexp, scaleInPlace } from '../core/math.js';
 import type { Matrix } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import {
-  checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, vectorOf,
+  checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
+  unscaleGaussian, vectorOf,
   type DiagonalBatchInput, type DiagonalGaussianInput, type Gaussian, type GaussianInput, type Resolved,
 } from './gaussian.js';
 import {
@@ -66,9 +68,14 @@ function trace(d: number, S: Float64Array): number {
  * ```
  */
 export function w2Distance(g0: GaussianInput, g1: GaussianInput): number {
-  const a = resolveGaussian(g0, 'g0'), b = resolveGaussian(g1, 'g1');
-  sameDimension(a, b);
-  if (identical(a, b)) return 0;
+  const a0 = resolveGaussian(g0, 'g0'), b0 = resolveGaussian(g1, 'g1');
+  sameDimension(a0, b0);
+  if (identical(a0, b0)) return 0;
+  const { gs: [a, b], k } = scaleGaussians([a0, b0]);
+  return finiteResult(ldexp(scaledW2Distance(a!, b!), -k), 'g0, g1', 'their Wasserstein distance');
+}
+
+function scaledW2Distance(a: Resolved, b: Resolved): number {
   const d = a.d;
   if (a.variance && b.variance) return Math.sqrt(w2DiagonalSq(d, a.mean, a.variance, 0, b.mean, b.variance, 0));
   const S0 = fullCov(a), S1 = fullCov(b);
@@ -184,7 +191,12 @@ export interface W2Map {
 export function w2Map(g0: GaussianInput, g1: GaussianInput): W2Map {
   const a = resolveGaussian(g0, 'g0'), b = resolveGaussian(g1, 'g1');
   sameDimension(a, b);
-  const A = mapMatrix(a, b);
+  // A(4^k0·Σ0, 4^k1·Σ1) = 2^(k1 − k0)·A(Σ0, Σ1): each covariance is scaled on its own, so
+  // that neither flushes the other (A may be 1e-300 or 1e155 and still finite).
+  const { gs: [as], k: k0 } = scaleGaussians([a], false), { gs: [bs], k: k1 } = scaleGaussians([b], false);
+  const A = mapMatrix(as!, bs!);
+  scaleInPlace(A, k0 - k1);
+  finiteResults(A, 'g0, g1', 'the map A = Σ0^-½(Σ0^½Σ1Σ0^½)^½Σ0^-½');
   const d = a.d;
   const off = Float64Array.from(b.mean);
   for (let i = 0; i < d; i++) {
@@ -192,14 +204,15 @@ export function w2Map(g0: GaussianInput, g1: GaussianInput): W2Map {
     for (let j = 0; j < d; j++) s += A[i * d + j]! * a.mean[j]!;
     off[i] = off[i]! - s;
   }
-  return { A: { rows: d, cols: d, data: A }, b: off };
+  return { A: { rows: d, cols: d, data: A }, b: finiteResults(off, 'g0, g1', 'the offset b = μ1 − A·μ0') };
 }
 
 function mapMatrix(a: Resolved, b: Resolved): Float64Array {
   const d = a.d;
   if (a.variance && b.variance) {
     const A = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) A[i * d + i] = a.variance[i]! > 0 ? Math.sqrt(b.variance[i]! / a.variance[i]!) : 0;
+    // σ1/σ0, not √(v1/v0): the ratio of variances overflows long before that of deviations.
+    for (let i = 0; i < d; i++) A[i * d + i] = a.variance[i]! > 0 ? Math.sqrt(b.variance[i]!) / Math.sqrt(a.variance[i]!) : 0;
     return A;
   }
   return fullMap(d, factor(d, fullCov(a), 'g0.cov'), fullCov(b), 'g1.cov');
@@ -258,7 +271,15 @@ export function w2Geodesic(g0: GaussianInput, g1: GaussianInput, t: number): Gau
  * at(0.5).mean[0]; // 1
  * ```
  */
-export function w2Path(a: Resolved, b: Resolved): (t: number) => Gaussian {
+export function w2Path(a0: Resolved, b0: Resolved): (t: number) => Gaussian {
+  const { gs: [a, b], k } = scaleGaussians([a0, b0]);
+  const at = scaledW2Path(a!, b!);
+  if (k === 0) return at;
+  // The exact ends come from the inputs themselves (scaling may flush their tiny entries).
+  return (t) => ends(a0, b0, t, !(a0.variance && b0.variance)) ?? unscaleGaussian(at(t), k);
+}
+
+function scaledW2Path(a: Resolved, b: Resolved): (t: number) => Gaussian {
   const d = a.d;
   const full = !(a.variance && b.variance);
   if (!full) {
@@ -357,9 +378,16 @@ export function w2Barycenter(gaussians: readonly GaussianInput[], weights?: Arra
   const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1);
   if (!Array.isArray(gaussians)) fail('INVALID_INPUT', `gaussians: received ${describe(gaussians)}, expected an array of Gaussians`);
   if (gaussians.length === 0) fail('EMPTY_INPUT', 'gaussians: received an empty array, expected at least one Gaussian');
-  const gs = gaussians.map((g, i) => resolveGaussian(g, `gaussians[${i}]`));
-  gs.forEach((g, i) => sameDimension(gs[0]!, g, `gaussians[0] and gaussians[${i}]`));
-  const w = normalisedWeights(weights, gs.length);
+  const given = gaussians.map((g, i) => resolveGaussian(g, `gaussians[${i}]`));
+  given.forEach((g, i) => sameDimension(given[0]!, g, `gaussians[0] and gaussians[${i}]`));
+  const w = normalisedWeights(weights, given.length);
+  const { gs, k } = scaleGaussians(given);
+  const r = scaledBarycenter(gs, w, tol, maxIter);
+  unscaleGaussian(r.barycenter, k);
+  return r;
+}
+
+function scaledBarycenter(gs: Resolved[], w: Float64Array, tol: number, maxIter: number): W2BarycenterResult {
   const d = gs[0]!.d;
   const mean = new Float64Array(d);
   gs.forEach((g, i) => { for (let j = 0; j < d; j++) mean[j] = mean[j]! + w[i]! * g.mean[j]!; });

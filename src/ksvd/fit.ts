@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { gram, matmul } from '../linalg/matmul.js';
@@ -131,9 +131,7 @@ function resolve(options: KsvdOptions | undefined, X: Matrix<Float64Array>): Res
   const method = checkChoice(opts.method ?? 'approximate', 'method', ['exact', 'approximate'] as const);
   const replaceAtoms = checkBoolean(opts.replaceAtoms ?? true, 'replaceAtoms');
   const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
+  checkSignal(signal);
   return { nAtoms, nNonzero, maxIter, tol, method, replaceAtoms, init, rng: randomFrom(opts.seed), signal };
 }
 
