@@ -72,7 +72,7 @@ export class ModelFields {
     if (!isMatrix(v) || (spec.float64 && !(v.data instanceof Float64Array)) || !Number.isInteger(v.rows) || !Number.isInteger(v.cols)) this.bad(field, want);
     if (!fits(v.rows, rows)) this.bad(field, want, `a Matrix of ${v.rows} rows`);
     if (!fits(v.cols, cols)) this.bad(field, want, `a Matrix of ${v.cols} columns`);
-    this.entries(`${field}.data`, v.data, spec.min ?? -Infinity, false);
+    this.entries(field, v.data, spec.min ?? -Infinity, false);
     return v;
   }
 

@@ -30,6 +30,12 @@ export function checkSize(count: number, name: string, what: string, limit = MAX
   }
 }
 
+/**
+ * Most iterations (epochs, sweeps, power iterations) an option may ask for: 10⁶. Counts
+ * such as 2^53 or 1e300 pass as integers and would never return.
+ */
+export const MAX_ITERATIONS = 1_000_000;
+
 /** Checks a finite number option in [min, max]. */
 export function checkNumber(value: unknown, name: string, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

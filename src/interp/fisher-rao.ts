@@ -116,7 +116,7 @@ function farRowSq(d: number, m0: Float64Array, v0: Float64Array, o0: number, m1:
  * ```
  */
 export function fisherRaoDistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, true, (...args) => kernels().fisherRaoDiagonalSq(...args));
+  return batchDistances(batch0, batch1, true, (...args) => kernels().fisherRaoDiagonalSq(...args), (...args) => Math.sqrt(farRowSq(...args)));
 }
 
 function checkSameMean(a: Resolved, b: Resolved): void {
@@ -262,7 +262,8 @@ export function fisherRaoPath(a: Resolved, b: Resolved): (t: number) => Gaussian
       if (e) return e;
       const mean = new Float64Array(d), sd = new Float64Array(d);
       for (let j = 0; j < d; j++) halfPlanePoint(a.mean[j]!, s0[j]!, b.mean[j]!, s1[j]!, t, mean, sd, j);
-      return { mean, variance: sd.map((s) => s * s) };
+      // Far apart means lift the geodesic's σ above both ends': its square may exceed float64.
+      return { mean, variance: finiteResults(sd.map((s) => s * s), 'g0, g1', 'a variance of their Fisher-Rao geodesic') };
     };
   }
   checkSameMean(a, b);

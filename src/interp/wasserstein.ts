@@ -1,7 +1,7 @@
 import { describe, fail, finiteResult, finiteResults } from '../core/errors.js';
 import { ldexp, scaleInPlace } from '../core/math.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import {
   checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
   unscaleGaussian, vectorOf,
@@ -108,7 +108,7 @@ function scaledW2Distance(a: Resolved, b: Resolved): number {
  * ```
  */
 export function w2DistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, false, w2DiagonalBatchSq);
+  return batchDistances(batch0, batch1, false, w2DiagonalBatchSq, w2FarRow);
 }
 
 /**
@@ -136,7 +136,9 @@ const w2DiagonalBatchSq: DiagonalBatchKernel = (n, d, m0, v0, m1, v1, step1, out
  * Array.from(w2DistanceDiagonalBatch({ mean: [[3, 4]], variance: [[1, 1]] }, { mean: [0, 0], variance: [1, 1] })); // [5]
  * ```
  */
-export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalBatchKernel): Float64Array {
+export function batchDistances(
+  batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalBatchKernel, far: FarRowDistance,
+): Float64Array {
   const p = resolveBatch(batch0, 'batch0'), q = resolveBatch(batch1, 'batch1');
   if (q.d !== p.d) fail('SHAPE_MISMATCH', `batch1: received Gaussians of dimension ${q.d}, expected ${p.d} (the dimension of batch0)`);
   if (q.n !== 1 && q.n !== p.n) fail('SHAPE_MISMATCH', `batch1: received ${q.n} rows, expected ${p.n} (one per row of batch0) or 1 (one Gaussian for all)`);
@@ -151,9 +153,38 @@ export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatch
   if (!ok) {
     checkVariances(p.variance, 'batch0.variance', positive);
     checkVariances(q.variance, 'batch1.variance', positive);
+    // Valid Gaussians whose squared distance overflowed (or whose z did): measured again
+    // row by row without squaring large numbers.
+    const step = q.n === 1 ? 0 : q.d;
+    for (let i = 0; i < p.n; i++) if (!(out[i]! < Infinity)) out[i] = far(p.d, p.mean, p.variance, i * p.d, q.mean, q.variance, i * step);
+    finiteResults(out, 'batch0, batch1', 'a distance');
   }
   return out;
 }
+
+/**
+ * The distance between row o0 of (m0, v0) and row o1 of (m1, v1) for rows so far apart
+ * that the batch kernel's squares overflowed: the fallback of {@link batchDistances}.
+ */
+export type FarRowDistance = (d: number, m0: Float64Array, v0: Float64Array, o0: number, m1: Float64Array, v1: Float64Array, o1: number) => number;
+
+/**
+ * √{@link w2DiagonalSq} scaled by the row's largest difference s (as BLAS dnrm2), so that
+ * no square overflows: s·√Σ((Δμ/s)² + (Δσ/s)²).
+ */
+const w2FarRow: FarRowDistance = (d, m0, v0, o0, m1, v1, o1) => {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    s = Math.max(s, Math.abs(m0[o0 + j]! / 2 - m1[o1 + j]! / 2) * 2, Math.abs(Math.sqrt(v0[o0 + j]!) - Math.sqrt(v1[o1 + j]!)));
+  }
+  if (!(s > 0 && s < Infinity)) return s;
+  let t = 0;
+  for (let j = 0; j < d; j++) {
+    const dm = (m0[o0 + j]! / s) - (m1[o1 + j]! / s), ds = (Math.sqrt(v0[o0 + j]!) - Math.sqrt(v1[o1 + j]!)) / s;
+    t += dm * dm + ds * ds;
+  }
+  return s * Math.sqrt(t);
+};
 
 /** Result of {@link w2Map}: the optimal transport map x ↦ A·x + b. */
 export interface W2Map {
@@ -375,7 +406,7 @@ const W2_BARYCENTER_OPTION_NAMES = optionNames<W2BarycenterOptions>()('tol', 'ma
 export function w2Barycenter(gaussians: readonly GaussianInput[], weights?: ArrayLike<number>, options?: W2BarycenterOptions): W2BarycenterResult {
   const opts = checkOptions(options, W2_BARYCENTER_OPTION_NAMES);
   const tol = checkNumber(opts.tol ?? 1e-10, 'tol', 0);
-  const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1);
+  const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1, MAX_ITERATIONS);
   if (!Array.isArray(gaussians)) fail('INVALID_INPUT', `gaussians: received ${describe(gaussians)}, expected an array of Gaussians`);
   if (gaussians.length === 0) fail('EMPTY_INPUT', 'gaussians: received an empty array, expected at least one Gaussian');
   const given = gaussians.map((g, i) => resolveGaussian(g, `gaussians[${i}]`));

@@ -1,7 +1,7 @@
 import { assertNever, describe, fail, finiteResult } from '../core/errors.js';
 import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { Assignment, centreShifts, clusterMass, exactInertia, updateCentres } from './centres.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
@@ -219,7 +219,7 @@ function resolve(options: KMeansOptions | undefined, X: Matrix): Resolved {
   return {
     ...shared,
     algorithm: choice === 'auto' ? autoAlgorithm(X.rows, X.cols, shared.k) : choice,
-    maxIter: checkInt(opts.maxIter ?? 300, 'maxIter', 1),
+    maxIter: checkInt(opts.maxIter ?? 300, 'maxIter', 1, MAX_ITERATIONS),
     tol: checkNumber(opts.tol ?? 1e-4, 'tol', 0),
   };
 }

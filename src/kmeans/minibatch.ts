@@ -1,7 +1,7 @@
 import { fail, finiteResult } from '../core/errors.js';
 import { ldexp } from '../core/math.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import type { Random } from '../core/random.js';
 import { kernels } from '../linalg/backend.js';
 import { allocate, widen } from '../linalg/dtype.js';
@@ -98,7 +98,7 @@ function resolve(options: MiniBatchOptions | undefined, X: Matrix): Resolved {
   const batchSize = Math.min(checkInt(opts.batchSize ?? 1024, 'batchSize', 1), X.rows);
   return {
     ...shared, batchSize,
-    maxIter: checkInt(opts.maxIter ?? 100, 'maxIter', 1),
+    maxIter: checkInt(opts.maxIter ?? 100, 'maxIter', 1, MAX_ITERATIONS),
     maxNoImprovement: checkInt(opts.maxNoImprovement ?? 10, 'maxNoImprovement', 0),
     tol: checkNumber(opts.tol ?? 0, 'tol', 0),
     reassignmentRatio: checkNumber(opts.reassignmentRatio ?? 0.01, 'reassignmentRatio', 0),

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { gram, matmul } from '../linalg/matmul.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
 
@@ -61,7 +61,7 @@ export function lasso(D: MatrixInput, X: MatrixInput, options?: LassoOptions): L
   const opts = checkOptions(options, LASSO_OPTION_NAMES);
   if (opts.alpha === undefined) fail('INVALID_OPTION', 'alpha: received undefined, expected the ℓ₁ penalty weight (a finite number ≥ 0)');
   const alpha = checkNumber(opts.alpha, 'alpha', 0);
-  const maxIter = checkInt(opts.maxIter ?? 1000, 'maxIter', 1);
+  const maxIter = checkInt(opts.maxIter ?? 1000, 'maxIter', 1, MAX_ITERATIONS);
   const tol = checkNumber(opts.tol ?? 1e-4, 'tol', 0);
   const d = asMatrix64(D, 'D');
   const x0 = asMatrix64(X, 'X');

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
 import { drive, driveAsync } from '../core/iterate.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom } from '../core/random.js';
 import { fitTransform as pcaFitTransform } from '../pca/transform.js';
 import { conditionalP, jointP, nearestNeighbours, type Csr } from './affinities.js';
@@ -283,7 +283,7 @@ export function optimizeSteps(model: TsneModel, options?: OptimizeOptions): Gene
     method: o.method ?? model.method, theta: o.theta ?? model.theta, learningRate: o.learningRate ?? model.learningRate,
     ...(o.yieldEvery === undefined ? {} : { yieldEvery: o.yieldEvery }), ...(o.signal === undefined ? {} : { signal: o.signal }),
   }, n, dim, exaggeration);
-  const phase: Phase = { iterations: checkInt(o.nIter ?? 250, 'nIter', 0), exaggeration, momentum: checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1) };
+  const phase: Phase = { iterations: checkInt(o.nIter ?? 250, 'nIter', 0, MAX_ITERATIONS), exaggeration, momentum: checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1) };
   return (function* run(): Generator<TsneStep, TsneModel, boolean | undefined> {
     const A = model.affinities;
     const P: Csr = { n, rowPtr: A.rowPtr, col: A.col, val: A.val };

@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import type { OnProgress } from '../core/iterate.js';
-import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { checkSeed, type SeedLike } from '../core/random.js';
 
 /**
@@ -265,7 +265,7 @@ export function resolveDescent(
     method,
     theta: checkNumber(opts.theta ?? 0.5, 'theta', 0),
     learningRate: lr === 'auto' ? Math.max(n / exaggeration / 4, 50) : checkNumber(lr, 'learningRate', Number.MIN_VALUE, MAX_LEARNING_RATE),
-    yieldEvery: checkInt(opts.yieldEvery ?? 1, 'yieldEvery', 1),
+    yieldEvery: checkInt(opts.yieldEvery ?? 1, 'yieldEvery', 1, MAX_ITERATIONS),
     signal,
   };
 }
@@ -330,9 +330,9 @@ export function resolveOptions(options: TsneOptions | undefined, n: number): Res
     ...resolveDescent(o, n, nComponents, earlyExaggeration),
     nComponents,
     perplexity,
-    nIter: checkInt(o.nIter ?? 1000, 'nIter', 0),
+    nIter: checkInt(o.nIter ?? 1000, 'nIter', 0, MAX_ITERATIONS),
     earlyExaggeration,
-    earlyExaggerationIter: checkInt(o.earlyExaggerationIter ?? 250, 'earlyExaggerationIter', 0),
+    earlyExaggerationIter: checkInt(o.earlyExaggerationIter ?? 250, 'earlyExaggerationIter', 0, MAX_ITERATIONS),
     momentum: checkNumber(o.momentum ?? 0.5, 'momentum', 0, 1),
     finalMomentum: checkNumber(o.finalMomentum ?? 0.8, 'finalMomentum', 0, 1),
     init: resolveInit(o.init ?? 'pca', n, nComponents),

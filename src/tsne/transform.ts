@@ -5,7 +5,7 @@
 
 import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { conditionalP, nearestNeighbours } from './affinities.js';
 import { BarnesHutTree } from './barnes-hut.js';
 import { descend, type GradientFn } from './descent.js';
@@ -93,7 +93,7 @@ export function transform(model: TsneModel, Xnew: MatrixInput, options?: Transfo
   if (x.cols !== train.cols) fail('SHAPE_MISMATCH', `Xnew: rows have ${x.cols} features, expected ${train.cols} (the model's training data)`);
   const m = x.rows;
   const perplexity = checkNumber(o.perplexity ?? Math.min(5, (n - 1) / 3), 'perplexity', Number.MIN_VALUE, n - 1);
-  const nIter = checkInt(o.nIter ?? 250, 'nIter', 0);
+  const nIter = checkInt(o.nIter ?? 250, 'nIter', 0, MAX_ITERATIONS);
   const learningRate = checkNumber(o.learningRate ?? 0.1, 'learningRate', Number.MIN_VALUE, MAX_LEARNING_RATE);
   const signal = checkSignal(o.signal);
   const momentum = checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1);
