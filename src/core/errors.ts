@@ -9,6 +9,8 @@
  * - `WASM_UNAVAILABLE`: the WebAssembly backend was requested but cannot run here.
  * - `UNSUPPORTED`: a valid request this library does not (yet) handle.
  * - `INVALID_MODEL`: a serialised model is malformed or of the wrong kind.
+ * - `OUT_OF_RANGE`: finite input whose scale puts a result beyond float64 (it would
+ *   overflow to ±Infinity), or a size the library will not allocate or loop over.
  */
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
@@ -18,7 +20,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'WASM_UNAVAILABLE'
   | 'UNSUPPORTED'
-  | 'INVALID_MODEL';
+  | 'INVALID_MODEL'
+  | 'OUT_OF_RANGE';
 
 /**
  * The one error class latentspace throws. `code` is stable and meant for programs;
@@ -45,6 +48,39 @@ export class LatentSpaceError extends Error {
 /** Throws a {@link LatentSpaceError}; typed `never` so it can end an expression. */
 export function fail(code: ErrorCode, message: string): never {
   throw new LatentSpaceError(code, message);
+}
+
+/**
+ * Returns `value` when it is finite; otherwise throws `OUT_OF_RANGE` naming the user's
+ * argument: finite input whose true result float64 cannot hold (never `NON_FINITE`, which
+ * is about input).
+ *
+ * @example
+ * ```ts
+ * finiteResult(2, 'X', 'the inertia'); // 2
+ * finiteResult(Infinity, 'X', 'the inertia'); // throws OUT_OF_RANGE: "X: the scale of the data is out of range: the inertia …"
+ * ```
+ */
+export function finiteResult(value: number, name: string, what: string): number {
+  if (value - value !== 0) {
+    fail('OUT_OF_RANGE', `${name}: the scale of the data is out of range: ${what} exceeds the largest float64 (about 1.8e308); expected data (or weights) small enough for ${what} to be finite, e.g. divided by a constant`);
+  }
+  return value;
+}
+
+/**
+ * {@link finiteResult} for every entry of an array; returns the array.
+ *
+ * @example
+ * ```ts
+ * finiteResults(new Float64Array([1, 2]), 'X', 'the centroids'); // Float64Array [1, 2]
+ * ```
+ */
+export function finiteResults<A extends ArrayLike<number>>(values: A, name: string, what: string): A {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]! * 0;
+  if (s !== 0) for (let i = 0; i < values.length; i++) finiteResult(values[i]!, name, what);
+  return values;
 }
 
 /** Exhaustiveness check for `switch` over string-literal unions. */

@@ -1,3 +1,5 @@
+import { checkCallback } from './options.js';
+
 // The drivers of every long run (DESIGN.md, "Long runs"): an algorithm is written once as
 // a generator of steps that accepts `true` from next() as "stop now and return what you
 // have"; `drive` runs it synchronously, `driveAsync` yields to the event loop between steps,
@@ -79,6 +81,7 @@ function report<S>(step: S, cost: (s: S) => number, t0: number, onProgress: OnPr
  * ```
  */
 export function drive<S, R>(steps: Generator<S, R, boolean | undefined>, cost: (s: S) => number, onProgress?: OnProgress<S>): R {
+  checkCallback(onProgress, 'onProgress');
   const t0 = now();
   let r = steps.next();
   while (!r.done) r = steps.next(report(r.value, cost, t0, onProgress));
@@ -94,6 +97,7 @@ export function drive<S, R>(steps: Generator<S, R, boolean | undefined>, cost: (
  * ```
  */
 export async function driveAsync<S, R>(steps: Generator<S, R, boolean | undefined>, cost: (s: S) => number, onProgress?: OnProgress<S>): Promise<R> {
+  checkCallback(onProgress, 'onProgress');
   const t0 = now();
   await nextTick();
   let r = steps.next();

@@ -67,7 +67,10 @@ export function fromJSON(json: string): unknown {
  * functions build on it.
  */
 export function checkKind<T extends { kind: string }>(value: unknown, kind: T['kind'], name = 'model'): T {
-  const actual = value !== null && typeof value === 'object' ? (value as { kind?: unknown }).kind : undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail('INVALID_MODEL', `${name}: received ${describe(value)}, expected a model of kind '${kind}'`);
+  }
+  const actual = (value as { kind?: unknown }).kind;
   if (actual !== kind) {
     fail('INVALID_MODEL', `${name}: received a model of kind ${describe(actual)}, expected kind '${kind}'`);
   }

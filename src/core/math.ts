@@ -93,3 +93,119 @@ export function portableExp(x: number): number {
   if (k > 1023) return s * 2 * POW2[1074 + k - 1]!;
   return k < -1022 ? (s * POW2[1074 + k + 60]!) * POW2[1074 - 60]! : s * POW2[1074 + k]!;
 }
+
+/**
+ * x · 2^k, exact whenever the result is a normal number. 2^k alone overflows for k > 1023
+ * and is 0 below −1074, and the scale that brings a subnormal matrix to 1 is about 2^1030;
+ * as LAPACK's dlascl multiplies in safe steps, the factor is applied in two parts, the one
+ * that keeps the intermediate normal first, so only the last product can round.
+ *
+ * @example
+ * ```ts
+ * ldexp(1e-310, 1030); // 1.1501…  (2^1030 itself is Infinity)
+ * ldexp(ldexp(1e-310, 1030), -1030); // 1e-310
+ * ```
+ */
+export function ldexp(x: number, k: number): number {
+  const POW2 = pow2Table();
+  if (k > 1023) return x * POW2[1074 + 1023]! * POW2[1074 + Math.min(k - 1023, 1023)]!;
+  if (k < -1022) return x * POW2[1074 + Math.max(k + 1022, -1074)]! * POW2[1074 - 1022]!;
+  return x * POW2[1074 + k]!;
+}
+
+/**
+ * The power of two that brings a largest magnitude `amax` to about 1: −round(log₂ amax), and
+ * 0 for 0 (or a non-finite amax). Scaling by a power of two is exact, so a kernel can run on
+ * the scaled problem and its result be scaled back (LAPACK's dlascl before and after).
+ *
+ * @example
+ * ```ts
+ * scaleExponent(1e-310); // 1029
+ * scaleExponent(0);      // 0
+ * ```
+ */
+export function scaleExponent(amax: number): number {
+  return amax > 0 && amax < Infinity ? -Math.round(Math.log2(amax)) : 0;
+}
+
+/**
+ * Largest |entry| of `data[start … end)`.
+ *
+ * @example
+ * ```ts
+ * maxAbs([3, -7, 2]); // 7
+ * ```
+ */
+export function maxAbs(data: ArrayLike<number>, start = 0, end = data.length): number {
+  let m = 0;
+  for (let p = start; p < end; p++) {
+    const a = Math.abs(data[p]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/**
+ * `data[p] ← data[p] · 2^k` for every entry, exact where the result is normal ({@link ldexp})
+ * and k an integer; a fractional k costs one rounding (the factor 2^frac(k)).
+ *
+ * @example
+ * ```ts
+ * const a = new Float64Array([1e-310]);
+ * scaleInPlace(a, 1030); a[0]; // 1.1501…
+ * ```
+ */
+export function scaleInPlace(data: { [index: number]: number; readonly length: number }, k: number): void {
+  if (k === 0) return;
+  const whole = Math.floor(k);
+  if (whole !== k) {
+    const f = 2 ** (k - whole);
+    for (let p = 0; p < data.length; p++) data[p] = data[p]! * f;
+  }
+  if (whole <= 1023 && whole >= -1022) {
+    const f = pow2Table()[1074 + whole]!;
+    for (let p = 0; p < data.length; p++) data[p] = data[p]! * f;
+  } else {
+    for (let p = 0; p < data.length; p++) data[p] = ldexp(data[p]!, whole);
+  }
+}
+
+/**
+ * Largest magnitudes (log₂) a kernel computes with unscaled: within 2^±200 for float64
+ * (sums of products of up to three values of size 2^±200 over 2^40 terms stay normal),
+ * 2^±40 for float32 (squares summed in float32).
+ */
+const SAFE_LOG2 = { float64: 200, float32: 40 } as const;
+
+/**
+ * {@link scaleExponent} when `amax` lies outside the range in which squares and their sums
+ * neither overflow nor underflow (2^±200 for float64, 2^±40 for float32), 0 inside it, so
+ * that ordinary data is computed on as given (no copy, the same bits) and only extreme data
+ * is scaled.
+ *
+ * @example
+ * ```ts
+ * [safeScaleExponent(1e300, 'float64'), safeScaleExponent(1e10, 'float64')]; // [-997, 0]
+ * ```
+ */
+export function safeScaleExponent(amax: number, dtype: 'float64' | 'float32'): number {
+  const limit = 2 ** SAFE_LOG2[dtype];
+  return amax > limit || (amax > 0 && amax < 1 / limit) ? scaleExponent(amax) : 0;
+}
+
+/**
+ * `data · 2^k`: a copy of the same element type when k ≠ 0, `data` itself when k is 0
+ * (callers scale data into the safe range with {@link safeScaleExponent}, and copy only
+ * when they must).
+ *
+ * @example
+ * ```ts
+ * scaledBy(new Float64Array([3]), 2); // Float64Array [12]
+ * ```
+ */
+export function scaledBy<T extends Float64Array | Float32Array>(data: T, k: number): T {
+  if (k === 0) return data;
+  const out = data.slice() as T;
+  scaleInPlace(out, k);
+  return out;
+}

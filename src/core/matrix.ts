@@ -1,4 +1,5 @@
 import { describe, fail } from './errors.js';
+import { checkChoice, checkOptions, optionNames } from './options.js';
 
 /** A dense floating-point buffer: the only element types latentspace computes in. */
 export type FloatArray = Float64Array | Float32Array;
@@ -61,6 +62,10 @@ export interface AsMatrixOptions {
   dtype?: 'keep' | 'float64' | 'float32';
 }
 
+/** Every option name of {@link AsMatrixOptions} (unknown ones are rejected). */
+const AS_MATRIX_OPTION_NAMES = optionNames<AsMatrixOptions>()('rows', 'cols', 'dtype');
+const DTYPES = ['keep', 'float64', 'float32'] as const;
+
 /** Allocates a zero matrix. */
 export function zeros(rows: number, cols: number, dtype: 'float64' | 'float32' = 'float64'): Matrix {
   const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
@@ -104,8 +109,10 @@ export function isMatrix(value: unknown): value is Matrix {
  * [X.rows, X.cols, X.data[5]]; // [3, 2, 6]
  * ```
  */
-export function asMatrix(input: MatrixInput, name = 'X', options: AsMatrixOptions = {}): Matrix {
-  const m = coerce(input, name, options);
+export function asMatrix(input: MatrixInput, name = 'X', options?: AsMatrixOptions): Matrix {
+  const opts = checkOptions(options, AS_MATRIX_OPTION_NAMES);
+  if (opts.dtype !== undefined) checkChoice(opts.dtype, 'dtype', DTYPES);
+  const m = coerce(input, name, opts);
   if (m.rows === 0 || m.cols === 0) {
     fail('EMPTY_INPUT', `${name}: received a ${m.rows} × ${m.cols} matrix, expected at least one row and one column`);
   }
@@ -121,8 +128,8 @@ export function asMatrix(input: MatrixInput, name = 'X', options: AsMatrixOption
  * asMatrix64(new Float32Array([1, 2]), 'x', { rows: 1, cols: 2 }).data instanceof Float64Array; // true
  * ```
  */
-export function asMatrix64(input: MatrixInput, name = 'X', options: Omit<AsMatrixOptions, 'dtype'> = {}): Matrix<Float64Array> {
-  return asMatrix(input, name, { ...options, dtype: 'float64' }) as Matrix<Float64Array>;
+export function asMatrix64(input: MatrixInput, name = 'X', options?: Omit<AsMatrixOptions, 'dtype'>): Matrix<Float64Array> {
+  return asMatrix(input, name, { ...checkOptions(options), dtype: 'float64' }) as Matrix<Float64Array>;
 }
 
 function coerce(input: MatrixInput, name: string, options: AsMatrixOptions): Matrix {
@@ -134,7 +141,7 @@ function coerce(input: MatrixInput, name: string, options: AsMatrixOptions): Mat
     return fromRows(input as readonly ArrayLike<number>[], name, dtype);
   }
   if (isNdarray(input)) return fromNdarray(input, name, dtype);
-  if (isMlMatrix(input)) return fromMlMatrix(input, dtype);
+  if (isMlMatrix(input)) return fromMlMatrix(input, name, dtype);
   if (isShaped(input)) return fromFlat(input.data, input.rows, input.cols, name, dtype);
   if (ArrayBuffer.isView(input) || Array.isArray(input)) {
     const { rows, cols } = options;
@@ -227,21 +234,28 @@ function fromNdarray(nd: NdarrayLike, name: string, dtype: AsMatrixOptions['dtyp
   const src = nd.data;
   for (let i = 0; i < rows; i++) {
     let p = nd.offset + i * s0;
-    for (let j = 0; j < cols; j++, p += s1) data[i * cols + j] = src[p]!;
+    for (let j = 0; j < cols; j++, p += s1) data[i * cols + j] = entry(src[p], name, i, j);
   }
   return { rows, cols, data };
 }
 
-function fromMlMatrix(ml: MlMatrixLike, dtype: AsMatrixOptions['dtype']): Matrix {
+/** A number read from a foreign container, or INVALID_INPUT naming its position (no coercion of strings, booleans, null). */
+function entry(v: unknown, name: string, i: number, j: number): number {
+  if (typeof v !== 'number') fail('INVALID_INPUT', `${name}: entry (${i}, ${j}) is ${describe(v)}, expected a number`);
+  return v;
+}
+
+function fromMlMatrix(ml: MlMatrixLike, name: string, dtype: AsMatrixOptions['dtype']): Matrix {
   const rows = ml.rows;
   const cols = ml.columns;
+  checkShape(rows, cols, name);
   const data = allocate(rows, cols, dtype === 'float32');
   const rowArrays = (ml as { data?: unknown }).data;
   // ml-matrix keeps one Float64Array per row; reading them directly avoids a get() per entry.
-  if (Array.isArray(rowArrays) && rowArrays.length === rows) {
-    for (let i = 0; i < rows; i++) data.set((rowArrays[i] as ArrayLike<number>), i * cols);
+  if (Array.isArray(rowArrays) && rowArrays.length === rows && rowArrays.every((r) => r instanceof Float64Array && r.length === cols)) {
+    for (let i = 0; i < rows; i++) data.set((rowArrays[i] as Float64Array), i * cols);
   } else {
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = ml.get(i, j);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = entry(ml.get(i, j), name, i, j);
   }
   return { rows, cols, data };
 }
@@ -291,8 +305,17 @@ export function asVector(input: ArrayLike<number> | Matrix, name = 'x'): Float64
       fail('SHAPE_MISMATCH', `${name}: received a ${input.rows} × ${input.cols} matrix, expected a vector (one row or one column)`);
     }
     out = input.data instanceof Float64Array ? input.data : Float64Array.from(input.data);
+  } else if (input instanceof Float64Array) {
+    out = input;
   } else if (Array.isArray(input) || (ArrayBuffer.isView(input) && !(input instanceof DataView))) {
-    out = input instanceof Float64Array ? input : Float64Array.from(input as ArrayLike<number>);
+    // As strict as asMatrix: '0x10', ' 2 ', '', null, true and BigInts are not numbers.
+    const n = (input as ArrayLike<unknown>).length;
+    out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = (input as ArrayLike<unknown>)[i];
+      if (typeof v !== 'number') fail('INVALID_INPUT', `${name}: entry ${i} is ${describe(v)}, expected a number`);
+      out[i] = v;
+    }
   } else {
     return fail('INVALID_INPUT', `${name}: received ${describe(input)}, expected an array of numbers`);
   }

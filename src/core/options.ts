@@ -8,6 +8,34 @@ export function checkInt(value: unknown, name: string, min = -Infinity, max = In
   return value;
 }
 
+/**
+ * Most values latentspace allocates for one result: 2^27 (1 GiB of float64). Larger
+ * requests (a distance matrix of 24 000 rows, a path of 10⁹ steps) fail at once with
+ * `OUT_OF_RANGE` instead of taking the machine's memory or never returning.
+ */
+export const MAX_ELEMENTS = 2 ** 27;
+
+/**
+ * Throws `OUT_OF_RANGE` when a result of `count` values would exceed `limit`
+ * ({@link MAX_ELEMENTS} by default), naming the arguments responsible and the limit.
+ *
+ * @example
+ * ```ts
+ * checkSize(24000 * 24000, 'A', 'the distance matrix (24000 × 24000)'); // throws OUT_OF_RANGE
+ * ```
+ */
+export function checkSize(count: number, name: string, what: string, limit = MAX_ELEMENTS): void {
+  if (!(count <= limit)) {
+    fail('OUT_OF_RANGE', `${name}: ${what} would hold ${count} values, more than the limit of ${limit}${limit === MAX_ELEMENTS ? ' (1 GiB of float64)' : ''}; expected a smaller request, e.g. in blocks`);
+  }
+}
+
+/**
+ * Most iterations (epochs, sweeps, power iterations) an option may ask for: 10⁶. Counts
+ * such as 2^53 or 1e300 pass as integers and would never return.
+ */
+export const MAX_ITERATIONS = 1_000_000;
+
 /** Checks a finite number option in [min, max]. */
 export function checkNumber(value: unknown, name: string, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
@@ -28,6 +56,37 @@ export function checkChoice<T extends string>(value: unknown, name: string, choi
     fail('INVALID_OPTION', `${name}: received ${describe(value)}, expected one of ${choices.map((c) => `'${c}'`).join(', ')}`);
   }
   return value as T;
+}
+
+/**
+ * Checks an optional `signal` option: undefined, or an AbortSignal (anything with a
+ * boolean `aborted`, so that signals from other realms and polyfills pass).
+ *
+ * @example
+ * ```ts
+ * checkSignal(new AbortController().signal); // the signal; checkSignal(42) throws INVALID_OPTION
+ * ```
+ */
+export function checkSignal(value: unknown, name = 'signal'): AbortSignal | undefined {
+  if (value !== undefined && (value === null || typeof (value as { aborted?: unknown }).aborted !== 'boolean')) {
+    fail('INVALID_OPTION', `${name}: received ${describe(value)}, expected an AbortSignal`);
+  }
+  return value as AbortSignal | undefined;
+}
+
+/**
+ * Checks an optional callback option (`onProgress`): undefined or a function.
+ *
+ * @example
+ * ```ts
+ * checkCallback(42, 'onProgress'); // throws INVALID_OPTION
+ * ```
+ */
+export function checkCallback<F extends (...args: never[]) => unknown>(value: unknown, name: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    fail('INVALID_OPTION', `${name}: received ${describe(value)}, expected a function (or undefined)`);
+  }
+  return value as F | undefined;
 }
 
 /**
@@ -88,7 +147,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function range(min: number, max: number): string {
+/** ' in [min, max]', ' ≥ min', ' ≤ max' or '' for error messages. */
+export function range(min: number, max: number): string {
   if (min === -Infinity && max === Infinity) return '';
   if (max === Infinity) return ` ≥ ${min}`;
   if (min === -Infinity) return ` ≤ ${max}`;

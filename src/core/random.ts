@@ -161,10 +161,23 @@ export type SeedLike = number | Random;
  * ```
  */
 export function randomFrom(seed: SeedLike | undefined, name = 'seed'): Random {
-  if (seed instanceof Random) return seed;
-  if (seed === undefined) return new Random(0);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+  const s = checkSeed(seed, name);
+  return s instanceof Random ? s : new Random(s ?? 0);
+}
+
+/**
+ * Checks a `seed` option (undefined, a finite number or a {@link Random}) without drawing
+ * from it: for functions that keep the seed for later, so that a bad one fails when they
+ * are called, not when (or whether) chance enters.
+ *
+ * @example
+ * ```ts
+ * checkSeed(7); // 7; checkSeed('abc') throws INVALID_OPTION
+ * ```
+ */
+export function checkSeed<S extends SeedLike | undefined>(seed: S, name = 'seed'): S {
+  if (seed !== undefined && !(seed instanceof Random) && (typeof seed !== 'number' || !Number.isFinite(seed))) {
     fail('INVALID_OPTION', `${name}: received ${describe(seed)}, expected a finite number or a Random`);
   }
-  return new Random(seed);
+  return seed;
 }

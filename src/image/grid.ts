@@ -1,6 +1,6 @@
 import { assertNever, describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
+import { checkChoice, checkInt, checkOptions, checkSize, optionNames } from '../core/options.js';
 import { COLORMAPS, colormapTable, type ColormapName } from './colormap.js';
 
 /**
@@ -127,6 +127,7 @@ export function grid(X: MatrixInput, options: GridOptions): RgbaImage {
   const tileRows = Math.ceil(x.rows / o.columns);
   const outW = o.padding + o.columns * (tileW + o.padding);
   const outH = o.padding + tileRows * (tileH + o.padding);
+  checkSize(outW * outH, 'scale, padding, columns', `the ${outW} × ${outH} picture (pixels)`);
   const rgba = new Uint8ClampedArray(outW * outH * 4);
 
   // Pixels are moved as 32-bit words. Both views are over byte buffers laid out RGBA, so

@@ -1,5 +1,7 @@
 import { describe, fail } from '../core/errors.js';
+import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, asVector, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { checkInt, MAX_ELEMENTS } from '../core/options.js';
 import { checkSymmetric, symmetryTolerance } from '../linalg/square.js';
 
 // Gaussians at the public boundary: the two accepted shapes, their validation, and the
@@ -215,6 +217,24 @@ export function mix(a: Float64Array, b: Float64Array, t: number): Float64Array {
   return out;
 }
 
+/** Most points a path or geodesic walk returns. */
+export const MAX_STEPS = 100_000;
+
+/**
+ * Checks a `steps` option (default 10) for a walk whose every point holds `perPoint`
+ * numbers: an integer in [2, {@link MAX_STEPS}] whose points fit in core's MAX_ELEMENTS
+ * values (2·10⁶ steps took 1.8 GB and 10⁹ never returned).
+ *
+ * @example
+ * ```ts
+ * checkSteps(undefined, 3); // 10; checkSteps(1e9, 3) throws INVALID_OPTION
+ * ```
+ */
+export function checkSteps(value: unknown, perPoint: number): number {
+  const limit = Math.max(2, Math.min(MAX_STEPS, Math.floor(MAX_ELEMENTS / perPoint)));
+  return checkInt(value ?? 10, 'steps', 2, limit);
+}
+
 /**
  * Checks the interpolation parameter t (any finite number; [0, 1] spans g0 → g1).
  *
@@ -265,7 +285,53 @@ export function resolveBatch(b: DiagonalBatchInput | DiagonalGaussianInput, name
 
 function batchMatrix(x: MatrixInput | VectorInput, name: string): Matrix {
   if (typeof x === 'number') return asMatrix([x], name, { rows: 1, cols: 1, dtype: 'float64' });
+  if (x === null || typeof x !== 'object') return asMatrix(x, name); // throws INVALID_INPUT, naming it
   const flat = ArrayBuffer.isView(x) || (Array.isArray(x) && typeof x[0] === 'number');
   const len = (x as ArrayLike<number>).length;
   return asMatrix(x as MatrixInput, name, flat ? { rows: 1, cols: len, dtype: 'float64' } : { dtype: 'float64' });
+}
+
+/**
+ * The Wasserstein geometry is equivariant under x ↦ 2^k·x: means scale by 2^k, covariances
+ * by 4^k (exactly, square roots included), distances by 2^k, and transport maps not at
+ * all. Gaussians whose largest mean or standard deviation lies outside the safe range of
+ * {@link safeScaleExponent} (where products of three covariances would overflow, or
+ * subnormal ones lose every digit) are brought to about 1 first; k is 0, and the inputs
+ * are returned as they are, otherwise. With `byMeans` false, k is chosen from the
+ * covariances alone (for results that do not involve the means).
+ *
+ * @example
+ * ```ts
+ * const { gs, k } = scaleGaussians([resolveGaussian({ mean: 0, variance: 1e-310 }, 'g')]);
+ * [k, gs[0].variance[0]]; // [515, 1.15…]: σ ≈ 1e-155 brought to about 1
+ * ```
+ */
+export function scaleGaussians(gs: readonly Resolved[], byMeans = true): { gs: Resolved[]; k: number } {
+  let amax = 0;
+  for (const g of gs) amax = Math.max(amax, byMeans ? maxAbs(g.mean) : 0, Math.sqrt(maxAbs(g.cov ?? g.variance!)));
+  const k = safeScaleExponent(amax, 'float64');
+  if (k === 0) return { gs: [...gs], k };
+  return {
+    k,
+    gs: gs.map((g) => ({
+      d: g.d,
+      mean: scaledBy(g.mean, k),
+      cov: g.cov && scaledBy(g.cov, 2 * k),
+      variance: g.variance && scaledBy(g.variance, 2 * k),
+    })),
+  };
+}
+
+/**
+ * Undoes {@link scaleGaussians} on a result (in place): means × 2^−k, covariances × 4^−k.
+ *
+ * @example
+ * ```ts
+ * unscaleGaussian({ mean: new Float64Array([2]), variance: new Float64Array([4]) }, 1).variance; // Float64Array [1]
+ * ```
+ */
+export function unscaleGaussian<G extends Gaussian>(g: G, k: number): G {
+  scaleInPlace(g.mean, -k);
+  scaleInPlace('cov' in g ? g.cov.data : g.variance, -2 * k);
+  return g;
 }

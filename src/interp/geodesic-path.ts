@@ -1,7 +1,7 @@
 import { assertNever } from '../core/errors.js';
-import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
+import { checkChoice, checkOptions, optionNames } from '../core/options.js';
 import { fisherRaoPath } from './fisher-rao.js';
-import { fullCov, fullGaussian, mix, resolveGaussian, sameDimension, type Gaussian, type GaussianInput, type Resolved } from './gaussian.js';
+import { checkSteps, fullCov, fullGaussian, mix, resolveGaussian, sameDimension, type Gaussian, type GaussianInput, type Resolved } from './gaussian.js';
 import { ends, w2Path } from './wasserstein.js';
 
 /** Options of {@link geodesicPath}. */
@@ -43,11 +43,11 @@ const GEODESIC_PATH_OPTION_NAMES = optionNames<GeodesicPathOptions>()('steps', '
  */
 export function geodesicPath(g0: GaussianInput, g1: GaussianInput, options?: GeodesicPathOptions): Gaussian[] {
   const opts = checkOptions(options, GEODESIC_PATH_OPTION_NAMES);
-  const steps = checkInt(opts.steps ?? 10, 'steps', 2);
   const metric = checkChoice(opts.metric ?? 'wasserstein', 'metric', METRICS);
   const positive = metric === 'fisher-rao';
   const a = resolveGaussian(g0, 'g0', positive), b = resolveGaussian(g1, 'g1', positive);
   sameDimension(a, b);
+  const steps = checkSteps(opts.steps, a.variance && b.variance ? 2 * a.d : a.d * (a.d + 1));
   const at = walker(a, b, metric);
   return Array.from({ length: steps }, (_, s) => at(s === steps - 1 ? 1 : s / (steps - 1)));
 }

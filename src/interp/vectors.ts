@@ -1,7 +1,8 @@
 import { fail } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy } from '../core/math.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
-import { checkT, mix, vectorOf } from './gaussian.js';
+import { checkChoice, checkOptions, optionNames } from '../core/options.js';
+import { checkSteps, checkT, mix, vectorOf } from './gaussian.js';
 
 // Walks between two latent codes (points, not distributions): along the straight line, or
 // along the great circle with the norm interpolated linearly.
@@ -37,15 +38,21 @@ export function lerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number): Flo
 }
 
 /** The great circle through a and b, prepared once for many t. */
+/**
+ * ‖x‖, its squares taken on x·2^k when |x| lies beyond 2^±200 (BLAS dnrm2's reason: a
+ * norm of 1e154 would overflow its square; a subnormal one would underflow to 0).
+ */
+function norm(x: Float64Array): number {
+  const k = safeScaleExponent(maxAbs(x), 'float64');
+  const xs = scaledBy(x, k);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]! * xs[i]!;
+  return ldexp(Math.sqrt(s), -k);
+}
+
 function sphericalWalk(x: Float64Array, y: Float64Array): (t: number) => Float64Array {
   const d = x.length;
-  let na = 0, nb = 0;
-  for (let i = 0; i < d; i++) {
-    na += x[i]! * x[i]!;
-    nb += y[i]! * y[i]!;
-  }
-  na = Math.sqrt(na);
-  nb = Math.sqrt(nb);
+  const na = norm(x), nb = norm(y);
   if (na === 0 || nb === 0) return (t) => mix(x, y, t); // no direction to rotate from
   const u = x.map((v) => v / na), v = y.map((w) => w / nb);
   // θ = 2·atan2(‖u − v‖, ‖u + v‖): accurate at every angle, unlike acos(u·v) near 0 and π.
@@ -132,10 +139,10 @@ const PATH_OPTION_NAMES = optionNames<PathOptions>()('steps', 'method');
  */
 export function path(a: ArrayLike<number>, b: ArrayLike<number>, options?: PathOptions): Matrix<Float64Array> {
   const opts = checkOptions(options, PATH_OPTION_NAMES);
-  const steps = checkInt(opts.steps ?? 10, 'steps', 2);
   const method = checkChoice(opts.method ?? 'linear', 'method', ['linear', 'spherical'] as const);
   const [x, y] = pair(a, b);
   const d = x.length;
+  const steps = checkSteps(opts.steps, d);
   const at = method === 'spherical' ? sphericalWalk(x, y) : (t: number) => mix(x, y, t);
   const data = new Float64Array(steps * d);
   for (let s = 0; s < steps; s++) data.set(s === steps - 1 ? y : at(s / (steps - 1)), s * d);

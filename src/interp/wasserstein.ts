@@ -1,8 +1,10 @@
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, finiteResult, finiteResults } from '../core/errors.js';
+import { ldexp, scaleInPlace } from '../core/math.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import {
-  checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, vectorOf,
+  checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
+  unscaleGaussian, vectorOf,
   type DiagonalBatchInput, type DiagonalGaussianInput, type Gaussian, type GaussianInput, type Resolved,
 } from './gaussian.js';
 import {
@@ -66,9 +68,14 @@ function trace(d: number, S: Float64Array): number {
  * ```
  */
 export function w2Distance(g0: GaussianInput, g1: GaussianInput): number {
-  const a = resolveGaussian(g0, 'g0'), b = resolveGaussian(g1, 'g1');
-  sameDimension(a, b);
-  if (identical(a, b)) return 0;
+  const a0 = resolveGaussian(g0, 'g0'), b0 = resolveGaussian(g1, 'g1');
+  sameDimension(a0, b0);
+  if (identical(a0, b0)) return 0;
+  const { gs: [a, b], k } = scaleGaussians([a0, b0]);
+  return finiteResult(ldexp(scaledW2Distance(a!, b!), -k), 'g0, g1', 'their Wasserstein distance');
+}
+
+function scaledW2Distance(a: Resolved, b: Resolved): number {
   const d = a.d;
   if (a.variance && b.variance) return Math.sqrt(w2DiagonalSq(d, a.mean, a.variance, 0, b.mean, b.variance, 0));
   const S0 = fullCov(a), S1 = fullCov(b);
@@ -101,7 +108,7 @@ export function w2Distance(g0: GaussianInput, g1: GaussianInput): number {
  * ```
  */
 export function w2DistanceDiagonalBatch(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput): Float64Array {
-  return batchDistances(batch0, batch1, false, w2DiagonalBatchSq);
+  return batchDistances(batch0, batch1, false, w2DiagonalBatchSq, w2FarRow);
 }
 
 /**
@@ -129,7 +136,9 @@ const w2DiagonalBatchSq: DiagonalBatchKernel = (n, d, m0, v0, m1, v1, step1, out
  * Array.from(w2DistanceDiagonalBatch({ mean: [[3, 4]], variance: [[1, 1]] }, { mean: [0, 0], variance: [1, 1] })); // [5]
  * ```
  */
-export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalBatchKernel): Float64Array {
+export function batchDistances(
+  batch0: DiagonalBatchInput, batch1: DiagonalBatchInput | DiagonalGaussianInput, positive: boolean, kernel: DiagonalBatchKernel, far: FarRowDistance,
+): Float64Array {
   const p = resolveBatch(batch0, 'batch0'), q = resolveBatch(batch1, 'batch1');
   if (q.d !== p.d) fail('SHAPE_MISMATCH', `batch1: received Gaussians of dimension ${q.d}, expected ${p.d} (the dimension of batch0)`);
   if (q.n !== 1 && q.n !== p.n) fail('SHAPE_MISMATCH', `batch1: received ${q.n} rows, expected ${p.n} (one per row of batch0) or 1 (one Gaussian for all)`);
@@ -144,9 +153,38 @@ export function batchDistances(batch0: DiagonalBatchInput, batch1: DiagonalBatch
   if (!ok) {
     checkVariances(p.variance, 'batch0.variance', positive);
     checkVariances(q.variance, 'batch1.variance', positive);
+    // Valid Gaussians whose squared distance overflowed (or whose z did): measured again
+    // row by row without squaring large numbers.
+    const step = q.n === 1 ? 0 : q.d;
+    for (let i = 0; i < p.n; i++) if (!(out[i]! < Infinity)) out[i] = far(p.d, p.mean, p.variance, i * p.d, q.mean, q.variance, i * step);
+    finiteResults(out, 'batch0, batch1', 'a distance');
   }
   return out;
 }
+
+/**
+ * The distance between row o0 of (m0, v0) and row o1 of (m1, v1) for rows so far apart
+ * that the batch kernel's squares overflowed: the fallback of {@link batchDistances}.
+ */
+export type FarRowDistance = (d: number, m0: Float64Array, v0: Float64Array, o0: number, m1: Float64Array, v1: Float64Array, o1: number) => number;
+
+/**
+ * √{@link w2DiagonalSq} scaled by the row's largest difference s (as BLAS dnrm2), so that
+ * no square overflows: s·√Σ((Δμ/s)² + (Δσ/s)²).
+ */
+const w2FarRow: FarRowDistance = (d, m0, v0, o0, m1, v1, o1) => {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    s = Math.max(s, Math.abs(m0[o0 + j]! / 2 - m1[o1 + j]! / 2) * 2, Math.abs(Math.sqrt(v0[o0 + j]!) - Math.sqrt(v1[o1 + j]!)));
+  }
+  if (!(s > 0 && s < Infinity)) return s;
+  let t = 0;
+  for (let j = 0; j < d; j++) {
+    const dm = (m0[o0 + j]! / s) - (m1[o1 + j]! / s), ds = (Math.sqrt(v0[o0 + j]!) - Math.sqrt(v1[o1 + j]!)) / s;
+    t += dm * dm + ds * ds;
+  }
+  return s * Math.sqrt(t);
+};
 
 /** Result of {@link w2Map}: the optimal transport map x ↦ A·x + b. */
 export interface W2Map {
@@ -184,7 +222,12 @@ export interface W2Map {
 export function w2Map(g0: GaussianInput, g1: GaussianInput): W2Map {
   const a = resolveGaussian(g0, 'g0'), b = resolveGaussian(g1, 'g1');
   sameDimension(a, b);
-  const A = mapMatrix(a, b);
+  // A(4^k0·Σ0, 4^k1·Σ1) = 2^(k1 − k0)·A(Σ0, Σ1): each covariance is scaled on its own, so
+  // that neither flushes the other (A may be 1e-300 or 1e155 and still finite).
+  const { gs: [as], k: k0 } = scaleGaussians([a], false), { gs: [bs], k: k1 } = scaleGaussians([b], false);
+  const A = mapMatrix(as!, bs!);
+  scaleInPlace(A, k0 - k1);
+  finiteResults(A, 'g0, g1', 'the map A = Σ0^-½(Σ0^½Σ1Σ0^½)^½Σ0^-½');
   const d = a.d;
   const off = Float64Array.from(b.mean);
   for (let i = 0; i < d; i++) {
@@ -192,14 +235,15 @@ export function w2Map(g0: GaussianInput, g1: GaussianInput): W2Map {
     for (let j = 0; j < d; j++) s += A[i * d + j]! * a.mean[j]!;
     off[i] = off[i]! - s;
   }
-  return { A: { rows: d, cols: d, data: A }, b: off };
+  return { A: { rows: d, cols: d, data: A }, b: finiteResults(off, 'g0, g1', 'the offset b = μ1 − A·μ0') };
 }
 
 function mapMatrix(a: Resolved, b: Resolved): Float64Array {
   const d = a.d;
   if (a.variance && b.variance) {
     const A = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) A[i * d + i] = a.variance[i]! > 0 ? Math.sqrt(b.variance[i]! / a.variance[i]!) : 0;
+    // σ1/σ0, not √(v1/v0): the ratio of variances overflows long before that of deviations.
+    for (let i = 0; i < d; i++) A[i * d + i] = a.variance[i]! > 0 ? Math.sqrt(b.variance[i]!) / Math.sqrt(a.variance[i]!) : 0;
     return A;
   }
   return fullMap(d, factor(d, fullCov(a), 'g0.cov'), fullCov(b), 'g1.cov');
@@ -258,7 +302,15 @@ export function w2Geodesic(g0: GaussianInput, g1: GaussianInput, t: number): Gau
  * at(0.5).mean[0]; // 1
  * ```
  */
-export function w2Path(a: Resolved, b: Resolved): (t: number) => Gaussian {
+export function w2Path(a0: Resolved, b0: Resolved): (t: number) => Gaussian {
+  const { gs: [a, b], k } = scaleGaussians([a0, b0]);
+  const at = scaledW2Path(a!, b!);
+  if (k === 0) return at;
+  // The exact ends come from the inputs themselves (scaling may flush their tiny entries).
+  return (t) => ends(a0, b0, t, !(a0.variance && b0.variance)) ?? unscaleGaussian(at(t), k);
+}
+
+function scaledW2Path(a: Resolved, b: Resolved): (t: number) => Gaussian {
   const d = a.d;
   const full = !(a.variance && b.variance);
   if (!full) {
@@ -354,12 +406,19 @@ const W2_BARYCENTER_OPTION_NAMES = optionNames<W2BarycenterOptions>()('tol', 'ma
 export function w2Barycenter(gaussians: readonly GaussianInput[], weights?: ArrayLike<number>, options?: W2BarycenterOptions): W2BarycenterResult {
   const opts = checkOptions(options, W2_BARYCENTER_OPTION_NAMES);
   const tol = checkNumber(opts.tol ?? 1e-10, 'tol', 0);
-  const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1);
+  const maxIter = checkInt(opts.maxIter ?? 100, 'maxIter', 1, MAX_ITERATIONS);
   if (!Array.isArray(gaussians)) fail('INVALID_INPUT', `gaussians: received ${describe(gaussians)}, expected an array of Gaussians`);
   if (gaussians.length === 0) fail('EMPTY_INPUT', 'gaussians: received an empty array, expected at least one Gaussian');
-  const gs = gaussians.map((g, i) => resolveGaussian(g, `gaussians[${i}]`));
-  gs.forEach((g, i) => sameDimension(gs[0]!, g, `gaussians[0] and gaussians[${i}]`));
-  const w = normalisedWeights(weights, gs.length);
+  const given = gaussians.map((g, i) => resolveGaussian(g, `gaussians[${i}]`));
+  given.forEach((g, i) => sameDimension(given[0]!, g, `gaussians[0] and gaussians[${i}]`));
+  const w = normalisedWeights(weights, given.length);
+  const { gs, k } = scaleGaussians(given);
+  const r = scaledBarycenter(gs, w, tol, maxIter);
+  unscaleGaussian(r.barycenter, k);
+  return r;
+}
+
+function scaledBarycenter(gs: Resolved[], w: Float64Array, tol: number, maxIter: number): W2BarycenterResult {
   const d = gs[0]!.d;
   const mean = new Float64Array(d);
   gs.forEach((g, i) => { for (let j = 0; j < d; j++) mean[j] = mean[j]! + w[i]! * g.mean[j]!; });

@@ -1,6 +1,7 @@
-import { assertNever, describe, fail } from '../core/errors.js';
+import { assertNever, describe, fail, finiteResult } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { Assignment, centreShifts, clusterMass, exactInertia, updateCentres } from './centres.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
@@ -54,7 +55,7 @@ export interface SeedingOptions {
   init?: KMeansInit;
   /**
    * Independent runs from different seedings; the one with the lowest inertia is kept.
-   * Must be 1 when `init` is a Matrix.
+   * Must be 1 when `init` is a Matrix; at most 1000.
    * @defaultValue 1 with 'k-means++' or a Matrix, 10 with 'random' (3 for mini-batch)
    */
   nInit?: number;
@@ -167,6 +168,9 @@ interface Resolved extends SharedOptions {
  * ```
  */
 export function autoAlgorithm(n: number, d: number, k: number): Algorithm {
+  checkInt(n, 'n', 1);
+  checkInt(d, 'd', 1);
+  checkInt(k, 'k', 1);
   return d <= 16 && k >= 16 && n >= 4 * k ? 'hamerly' : 'lloyd';
 }
 
@@ -179,6 +183,9 @@ function resolveInit(init: unknown, d: number): 'k-means++' | 'random' | Matrix 
   if (m.cols !== d) fail('SHAPE_MISMATCH', `init: rows have ${m.cols} features, expected ${d} (the width of X)`);
   return m;
 }
+
+/** Most runs `nInit` asks for (scikit-learn's default is 10; a billion would never return). */
+export const MAX_N_INIT = 1000;
 
 /**
  * Resolves the seeding options against X; `randomRuns` is nInit's default with random
@@ -195,12 +202,10 @@ export function resolveShared(opts: Partial<SeedingOptions>, X: Matrix, randomRu
   if (opts.k === undefined && !fixed) fail('INVALID_OPTION', 'k: received undefined, expected the number of clusters (or init as a matrix of centroids)');
   const k = checkInt(opts.k ?? (init as Matrix).rows, 'k', 1, X.rows);
   if (fixed && init.rows !== k) fail('SHAPE_MISMATCH', `init: received ${init.rows} centroids, expected k = ${k}`);
-  const nInit = checkInt(opts.nInit ?? (init === 'random' ? randomRuns : 1), 'nInit', 1);
+  const nInit = checkInt(opts.nInit ?? (init === 'random' ? randomRuns : 1), 'nInit', 1, MAX_N_INIT);
   if (fixed && nInit !== 1) fail('INVALID_OPTION', `nInit: received ${nInit}, but init is a matrix: a fixed start runs once (expected 1)`);
   const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
+  checkSignal(signal);
   return { k, init, nInit, signal, rng: randomFrom(opts.seed), weights: sampleWeights(opts.sampleWeight, X.rows) };
 }
 
@@ -214,7 +219,7 @@ function resolve(options: KMeansOptions | undefined, X: Matrix): Resolved {
   return {
     ...shared,
     algorithm: choice === 'auto' ? autoAlgorithm(X.rows, X.cols, shared.k) : choice,
-    maxIter: checkInt(opts.maxIter ?? 300, 'maxIter', 1),
+    maxIter: checkInt(opts.maxIter ?? 300, 'maxIter', 1, MAX_ITERATIONS),
     tol: checkNumber(opts.tol ?? 1e-4, 'tol', 0),
   };
 }
@@ -228,10 +233,18 @@ function resolve(options: KMeansOptions | undefined, X: Matrix): Resolved {
  * ```
  */
 export interface FitData {
+  /** The data as given (the exact inertia is measured on it). */
   readonly X: Matrix;
+  /** The data for the kernels: X · 2^scale. */
   readonly src: PreparedSource;
-  /** tol times the mean per-feature (weighted) variance. */
+  /** tol times the mean per-feature (weighted) variance, in the units of `src`. */
   readonly tolerance: number;
+  /**
+   * The power of two X was scaled by for the kernels (0 unless |X| lies beyond 2^±200, or
+   * 2^±40 for float32, where squared distances would overflow or underflow): centres
+   * computed on `src` are divided by 2^scale, inertias by 4^scale.
+   */
+  readonly scale: number;
 }
 
 /**
@@ -247,12 +260,14 @@ export interface FitData {
 export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirror = false): FitData {
   const w = shared.weights;
   const total = w === undefined ? X.rows : w.reduce((s, v) => s + v, 0);
-  const src = prepareSource(X, columnMeans(X, w, total), mirror);
+  const scale = safeScaleExponent(maxAbs(X.data), X.data instanceof Float32Array ? 'float32' : 'float64');
+  const Xs = { rows: X.rows, cols: X.cols, data: scaledBy(X.data, scale) };
+  const src = prepareSource(Xs, columnMeans(Xs, w, total), mirror);
   if (!isMatrix(shared.init)) checkDistinct(src, w, shared.k);
   // The norms are taken about the weighted mean, so the mean variance is Σw‖x − m‖² / (W·d).
   let spread = 0;
   for (let i = 0; i < X.rows; i++) spread += (w === undefined ? 1 : w[i]!) * src.norms[i]!;
-  return { X, src, tolerance: (tol * spread) / (total * X.cols) };
+  return { X, src, tolerance: (tol * spread) / (total * X.cols), scale };
 }
 
 /**
@@ -263,11 +278,19 @@ export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirro
  * initialCentres(src, resolveShared({ k: 3 }, X, 10)).length; // 3 · X.cols
  * ```
  */
-export function initialCentres(src: PreparedSource, opts: SharedOptions): Float64Array {
+export function initialCentres(src: PreparedSource, opts: SharedOptions, scale = 0): Float64Array {
   const { init, k, weights, rng } = opts;
-  if (init === 'k-means++') return kmeansPlusPlus(src, weights, k, rng);
+  // k-means++ costs O(n·k·d) (0.4 s at 20000 × 50, k = 40): a run whose signal is already
+  // aborted starts from random rows instead, and stops before its first iteration.
+  if (init === 'k-means++' && opts.signal?.aborted !== true) return kmeansPlusPlus(src, weights, k, rng);
+  if (init === 'k-means++') return randomRows(src, weights, k, rng);
   if (init === 'random') return randomRows(src, weights, k, rng);
-  if (isMatrix(init)) return Float64Array.from(init.data);
+  if (isMatrix(init)) {
+    // Given in the data's units; the source is in units of 2^scale.
+    const c = Float64Array.from(init.data);
+    scaleInPlace(c, scale);
+    return c;
+  }
   return assertNever(init, 'init');
 }
 
@@ -317,7 +340,10 @@ function* run(fit: FitState, start: Float64Array, runIndex: number): Generator<K
     iteration++;
     strict = assignment.moved === 0;
     converged = strict || shift <= fit.tolerance;
-    const stop = yield { run: runIndex, iteration, centroids: outputCentres(centres, k, d, X.data), inertia, moved: assignment.moved, shift };
+    const stop = yield {
+      run: runIndex, iteration, centroids: outputCentres(centres, k, d, X.data, fit.scale),
+      inertia: ldexp(inertia, -2 * fit.scale), moved: assignment.moved, shift: ldexp(shift, -2 * fit.scale),
+    };
     if (converged) break;
     if (stop === true) {
       stopped = true;
@@ -328,10 +354,10 @@ function* run(fit: FitState, start: Float64Array, runIndex: number): Generator<K
   // Unless no label changed in the last iteration, the update may have moved a centre past
   // some rows: assign once more to the final centres, as scikit-learn does.
   if (!strict) nearest(src, centres, labels);
-  const centroids = outputCentres(centres, k, d, X.data);
+  const centroids = outputCentres(centres, k, d, X.data, fit.scale);
   const model = freezeModel({
     kind: 'kmeans', centroids, labels, converged, algorithm: opts.algorithm, nIter: iteration,
-    inertia: exactInertia(X.data, n, d, centroids.data, labels, w),
+    inertia: finiteResult(exactInertia(X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
     counts: clusterMass(labels, k, w),
   });
   return { model, stopped };
@@ -365,7 +391,7 @@ export function steps(X: MatrixInput, options?: KMeansOptions): Generator<KMeans
 function* runs(fit: FitState): Generator<KMeansStep, KMeansModel, boolean | undefined> {
   let best: KMeansModel | undefined;
   for (let r = 0; r < fit.opts.nInit; r++) {
-    const result = yield* run(fit, initialCentres(fit.src, fit.opts), r);
+    const result = yield* run(fit, initialCentres(fit.src, fit.opts, fit.scale), r);
     if (best === undefined || result.model.inertia < best.inertia) best = result.model;
     if (result.stopped) break;
   }

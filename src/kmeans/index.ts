@@ -23,3 +23,4 @@ export type { KMeansModel, ScoreOptions } from './model.js';
 export type { Algorithm } from './solvers.js';
 export type { Progress, OnProgress } from '../core/iterate.js';
 export { toJSON } from '../core/json.js';
+export { fromSklearn } from './sklearn.js';

@@ -1,13 +1,14 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResult } from '../core/errors.js';
+import { ldexp } from '../core/math.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import type { Random } from '../core/random.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { addGrouped, centreShifts, exactInertia, largest } from './centres.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { initialCentres, prepareData, resolveShared, type FitData, type SeedingOptions, type SharedOptions } from './fit.js';
 import { gatherRows } from './init.js';
-import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
+import { checkModel, freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
 import { columnMeans, forEachBlock, nearest, prepareSource, type PreparedSource } from './source.js';
 import { argminRowsKernel } from '../linalg/kernels/dispatch.js';
 
@@ -97,7 +98,7 @@ function resolve(options: MiniBatchOptions | undefined, X: Matrix): Resolved {
   const batchSize = Math.min(checkInt(opts.batchSize ?? 1024, 'batchSize', 1), X.rows);
   return {
     ...shared, batchSize,
-    maxIter: checkInt(opts.maxIter ?? 100, 'maxIter', 1),
+    maxIter: checkInt(opts.maxIter ?? 100, 'maxIter', 1, MAX_ITERATIONS),
     maxNoImprovement: checkInt(opts.maxNoImprovement ?? 10, 'maxNoImprovement', 0),
     tol: checkNumber(opts.tol ?? 0, 'tol', 0),
     reassignmentRatio: checkNumber(opts.reassignmentRatio ?? 0.01, 'reassignmentRatio', 0),
@@ -215,7 +216,7 @@ function seed(data: FitData, opts: Resolved): Float64Array {
     const rows = opts.rng.sampleWithoutReplacement(src.n, opts.initSize);
     const sub = subset(src, rows);
     const w = opts.weights === undefined ? undefined : Float64Array.from(rows, (i) => opts.weights![i]!);
-    const centres = initialCentres(sub, { ...opts, weights: w });
+    const centres = initialCentres(sub, { ...opts, weights: w }, data.scale);
     const labels = new Int32Array(sub.n);
     const dist = new Float64Array(sub.n);
     nearest(sub, centres, labels, dist);
@@ -287,15 +288,19 @@ function* loop(data: FitData, opts: Resolved): Generator<MiniBatchStep, KMeansMo
     step++;
     converged = stopper.update(step, inertia / weight, shift);
     const smoothedInertia = Number.isNaN(stopper.ewa) ? inertia / weight : stopper.ewa;
-    const stop = yield { iteration: step, centroids: outputCentres(centres, k, d, X.data), inertia: inertia / weight, smoothedInertia, shift };
+    const unscale = (v: number): number => ldexp(v, -2 * data.scale);
+    const stop = yield {
+      iteration: step, centroids: outputCentres(centres, k, d, X.data, data.scale), inertia: unscale(inertia / weight),
+      smoothedInertia: unscale(smoothedInertia), shift: unscale(shift),
+    };
     if (converged || stop === true) break;
   }
   const labels = new Int32Array(n);
   nearest(src, centres, labels);
-  const centroids = outputCentres(centres, k, d, X.data);
+  const centroids = outputCentres(centres, k, d, X.data, data.scale);
   return freezeModel({
     kind: 'kmeans', centroids, labels, converged, algorithm: 'minibatch', nIter: step, counts,
-    inertia: exactInertia(X.data, n, d, centroids.data, labels, w),
+    inertia: finiteResult(exactInertia(X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
   });
 }
 
@@ -387,6 +392,7 @@ const PARTIAL_FIT_OPTION_NAMES = optionNames<PartialFitOptions>()('k', 'init', '
  * ```
  */
 export function partialFit(model: KMeansModel | undefined, batch: MatrixInput, options?: PartialFitOptions): KMeansModel {
+  if (model !== undefined) checkModel(model);
   const opts = checkOptions(options, PARTIAL_FIT_OPTION_NAMES);
   const x0 = asMatrix(batch, 'batch');
   if (model !== undefined && x0.cols !== model.centroids.cols) {
@@ -399,11 +405,12 @@ export function partialFit(model: KMeansModel | undefined, batch: MatrixInput, o
   const x = x0.data instanceof Float32Array && like instanceof Float32Array ? x0 : widen(x0);
   const w = sampleWeights(opts.sampleWeight, x.rows);
   const total = w === undefined ? x.rows : w.reduce((s, v) => s + v, 0);
-  let src: PreparedSource, centres: Float64Array, counts: Float64Array;
+  let src: PreparedSource, centres: Float64Array, counts: Float64Array, scale = 0;
   if (model === undefined) {
     const shared = resolveShared({ ...opts, nInit: 1 }, x, 1);
-    src = prepareData(x, shared, 0).src;
-    centres = initialCentres(src, shared);
+    const data = prepareData(x, shared, 0);
+    ({ src, scale } = data);
+    centres = initialCentres(src, shared, scale);
     counts = new Float64Array(shared.k);
   } else {
     src = prepareSource(x, columnMeans(x, w, total));
@@ -417,11 +424,11 @@ export function partialFit(model: KMeansModel | undefined, batch: MatrixInput, o
   reseedUnused(src, undefined, w, next, counts, scratch, n);
   const labels = new Int32Array(n);
   nearest(src, next, labels);
-  const centroids = outputCentres(next, k, x.cols, like);
+  const centroids = outputCentres(next, k, x.cols, like, scale);
   return freezeModel({
     kind: 'kmeans', centroids, labels, converged: false, algorithm: 'minibatch', counts,
     nIter: (model?.nIter ?? 0) + 1,
-    inertia: exactInertia(x.data, n, x.cols, centroids.data, labels, w),
+    inertia: finiteResult(exactInertia(x.data, n, x.cols, centroids.data, labels, w), 'batch', 'the inertia Σw‖x − c‖²'),
   });
 }
 

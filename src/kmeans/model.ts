@@ -1,6 +1,8 @@
-import { describe, fail } from '../core/errors.js';
+import { fail, finiteResult, finiteResults } from '../core/errors.js';
+import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { loadModel } from '../core/json.js';
-import { asMatrix, asVector, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asMatrix, asVector, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { checkModelFields } from '../core/model.js';
 import { checkOptions, optionNames } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { exactInertia } from './centres.js';
@@ -68,36 +70,60 @@ export function freezeModel(model: KMeansModel): KMeansModel {
  * ```
  */
 export function load(json: string | object): KMeansModel {
-  const value = loadModel<KMeansModel>(json, 'kmeans');
-  const bad = (field: string, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe((value as unknown as Record<string, unknown>)[field])}, expected ${expected}`);
-  if (!isMatrix(value.centroids) || value.centroids.rows < 1 || value.centroids.cols < 1) bad('centroids', 'a non-empty Matrix');
-  const k = value.centroids.rows;
-  if (!(value.labels instanceof Int32Array)) bad('labels', 'an Int32Array');
-  if (!(value.counts instanceof Float64Array) || value.counts.length !== k) bad('counts', `a Float64Array of length ${k}`);
-  if (typeof value.inertia !== 'number' || !(value.inertia >= 0)) bad('inertia', 'a non-negative number');
-  if (!Number.isInteger(value.nIter) || value.nIter < 0) bad('nIter', 'a non-negative integer');
-  if (typeof value.converged !== 'boolean') bad('converged', 'a boolean');
-  if (!['lloyd', 'elkan', 'hamerly', 'minibatch'].includes(value.algorithm)) bad('algorithm', "'lloyd', 'elkan', 'hamerly' or 'minibatch'");
-  return freezeModel(value);
+  return freezeModel(checkModel(loadModel<KMeansModel>(json, 'kmeans')));
 }
 
-/** New data against a model: rows shifted by the centroids' mean (for accurate distances), centroids alike. */
+/**
+ * Checks that `model` is a k-means model with consistent, finite fields (what {@link load}
+ * and every function taking a model run first), naming the argument and the field.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ *
+ * @example
+ * ```ts
+ * checkModel({ kind: 'pca' }); // throws INVALID_MODEL: "model: received a model of kind 'pca', expected kind 'kmeans'"
+ * ```
+ */
+export function checkModel(model: unknown, name = 'model'): KMeansModel {
+  const f = checkModelFields(model, 'kmeans', name);
+  const k = f.matrix('centroids', { rows: { min: 1 }, cols: { min: 1 } }).rows;
+  f.ints('labels', { min: 0, max: k - 1 });
+  f.floats('counts', { length: k, float64: true, min: 0 });
+  f.number('inertia', { min: 0 });
+  f.number('nIter', { integer: true, min: 0 });
+  f.boolean('converged');
+  f.choice('algorithm', ['lloyd', 'elkan', 'hamerly', 'minibatch']);
+  return model as KMeansModel;
+}
+
+/**
+ * New data against a model: rows shifted by the centroids' mean (for accurate distances),
+ * centroids alike, both scaled by 2^scale when their magnitudes lie beyond the range in
+ * which squared distances neither overflow nor underflow.
+ */
 interface Against {
+  /** X as given (float64 unless X and the model are float32). */
   readonly x: Matrix;
   readonly source: RowSource;
-  /** The centroids in float64, (k × d). */
+  /** The centroids in float64, (k × d), times 2^scale. */
   readonly centres: Float64Array;
+  /** Distances from `source` are 2^scale times the true ones. */
+  readonly scale: number;
 }
 
 /** Validates X against the model and readies both for the distance kernels. */
 function against(model: KMeansModel, X: MatrixInput, name: string): Against {
-  const C = model.centroids;
+  const C = checkModel(model).centroids;
   const x0 = asMatrix(X, name);
   if (x0.cols !== C.cols) fail('SHAPE_MISMATCH', `${name}: rows have ${x0.cols} features, expected ${C.cols} (the model's)`);
   const f32 = x0.data instanceof Float32Array && C.data instanceof Float32Array;
   const x = f32 ? x0 : widen(x0);
-  const shift = columnMeans(C, undefined, C.rows);
-  return { x, source: streamSource(x, shift, f32 ? 'float32' : 'float64'), centres: Float64Array.from(C.data) };
+  const scale = safeScaleExponent(Math.max(maxAbs(x.data), maxAbs(C.data)), f32 ? 'float32' : 'float64');
+  const xs = { rows: x.rows, cols: x.cols, data: scaledBy(x.data, scale) };
+  const centres = Float64Array.from(C.data);
+  scaleInPlace(centres, scale);
+  const shift = columnMeans({ rows: C.rows, cols: C.cols, data: centres }, undefined, C.rows);
+  return { x, source: streamSource(xs, shift, f32 ? 'float32' : 'float64'), centres, scale };
 }
 
 /**
@@ -134,13 +160,14 @@ export function predict(model: KMeansModel, X: MatrixInput): Int32Array {
  * ```
  */
 export function transform(model: KMeansModel, X: MatrixInput): Matrix {
-  const { source, centres } = against(model, X, 'X');
+  const { source, centres, scale } = against(model, X, 'X');
   const k = model.centroids.rows;
   const out = allocate(source.dtype, source.n * k);
   forEachBlock(source, source.centres(centres, k), 0, source.n, undefined, (start, m, D) => {
     for (let p = 0; p < m * k; p++) out[start * k + p] = Math.sqrt(D[p]!);
   });
-  return { rows: source.n, cols: k, data: out };
+  scaleInPlace(out, -scale);
+  return { rows: source.n, cols: k, data: finiteResults(out, 'X', 'a distance to a centroid') };
 }
 
 /**
@@ -180,7 +207,7 @@ export function score(model: KMeansModel, X: MatrixInput, options?: ScoreOptions
   const w = sampleWeights(opts.sampleWeight, a.source.n);
   const labels = new Int32Array(a.source.n);
   nearest(a.source, a.centres, labels);
-  return -exactInertia(a.x.data, a.source.n, a.x.cols, model.centroids.data, labels, w);
+  return -finiteResult(exactInertia(a.x.data, a.source.n, a.x.cols, model.centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²');
 }
 
 /**
@@ -202,19 +229,24 @@ export function sampleWeights(sampleWeight: ArrayLike<number> | undefined, n: nu
     total += w[i]!;
   }
   if (!(total > 0)) fail('INVALID_OPTION', 'sampleWeight: every weight is 0, expected a positive total');
+  if (total === Infinity) {
+    fail('OUT_OF_RANGE', 'sampleWeight: the weights sum to more than the largest float64 (about 1.8e308), expected a finite total (only their ratios matter: divide them by a constant)');
+  }
   return w;
 }
 
 /**
- * Float64 centres (k × d) as a Matrix of the data's element type (a copy).
+ * Float64 centres (k × d) as a Matrix of the data's element type (a copy), divided by 2^scale.
  *
  * @example
  * ```ts
  * outputCentres(new Float64Array([1, 2]), 1, 2, new Float32Array(0)).data; // Float32Array [1, 2]
  * ```
  */
-export function outputCentres(centres: Float64Array, k: number, d: number, like: FloatArray): Matrix {
+export function outputCentres(centres: Float64Array, k: number, d: number, like: FloatArray, scale = 0): Matrix {
   const data = allocate(like instanceof Float32Array ? 'float32' : 'float64', k * d);
   data.set(centres.subarray(0, k * d));
-  return { rows: k, cols: d, data };
+  // Centres computed on data scaled by 2^scale (see prepareData) come back to the data's units.
+  scaleInPlace(data, -scale);
+  return { rows: k, cols: d, data: finiteResults(data, 'X', 'a centroid') };
 }

@@ -1,6 +1,7 @@
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, finiteResult } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy } from '../core/math.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, checkSize, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { gram, matmul } from '../linalg/matmul.js';
@@ -123,17 +124,16 @@ function resolve(options: KsvdOptions | undefined, X: Matrix<Float64Array>): Res
   }
   if (opts.nAtoms === undefined && typeof init === 'string') fail('INVALID_OPTION', 'nAtoms: received undefined, expected the number of atoms (or init as a matrix of atoms)');
   const nAtoms = checkInt(opts.nAtoms ?? (init as Matrix).rows, 'nAtoms', 1, init === 'data' ? X.rows : Infinity);
+  checkSize(nAtoms * p, 'nAtoms', `the dictionary (${nAtoms} × ${p})`);
   if (typeof init !== 'string' && init.rows !== nAtoms) fail('SHAPE_MISMATCH', `init: received ${init.rows} atoms, expected nAtoms = ${nAtoms}`);
   if (opts.nNonzero === undefined) fail('INVALID_OPTION', 'nNonzero: received undefined, expected the number of atoms per signal');
   const nNonzero = checkInt(opts.nNonzero, 'nNonzero', 1, Math.min(p, nAtoms));
-  const maxIter = checkInt(opts.maxIter ?? 30, 'maxIter', 1);
+  const maxIter = checkInt(opts.maxIter ?? 30, 'maxIter', 1, MAX_ITERATIONS);
   const tol = checkNumber(opts.tol ?? 1e-6, 'tol', 0);
   const method = checkChoice(opts.method ?? 'approximate', 'method', ['exact', 'approximate'] as const);
   const replaceAtoms = checkBoolean(opts.replaceAtoms ?? true, 'replaceAtoms');
   const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
+  checkSignal(signal);
   return { nAtoms, nNonzero, maxIter, tol, method, replaceAtoms, init, rng: randomFrom(opts.seed), signal };
 }
 
@@ -210,9 +210,18 @@ function copyDictionary(st: State): Matrix<Float64Array> {
  * const model = r.value;
  * ```
  */
-export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdStep, KsvdModel, boolean | undefined> {
-  const x = asMatrix64(X, 'X');
-  const o = resolve(options, x);
+export function steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdStep, KsvdModel, boolean | undefined> {
+  // Validation happens here, when steps() is called, not at the first next().
+  const x0 = asMatrix64(X, 'X');
+  return run(x0, resolve(options, x0));
+}
+
+function* run(x0: Matrix<Float64Array>, o: ReturnType<typeof resolve>): Generator<KsvdStep, KsvdModel, boolean | undefined> {
+  // K-SVD is scale-equivariant (unit atoms; codes and errors scale with X): signals beyond
+  // 2^±200 are scaled by 2^k first, so their squares neither overflow nor underflow, and
+  // the errors are scaled back.
+  const k2 = safeScaleExponent(maxAbs(x0.data), 'float64');
+  const x = { rows: x0.rows, cols: x0.cols, data: scaledBy(x0.data, k2) };
   const n = x.rows, p = x.cols, K = o.nAtoms;
   const st: State = {
     X: x, n, p, K,
@@ -257,7 +266,7 @@ export function* steps(X: MatrixInput, options?: KsvdOptions): Generator<KsvdSte
         replaced++;
       }
     }
-    const error = Math.sqrt(rowErrors(st.R, n, p, st.rowErr) * scale);
+    const error = finiteResult(ldexp(Math.sqrt(rowErrors(st.R, n, p, st.rowErr) * scale), -k2), 'X', 'the RMS error');
     const previous = errors.length > 0 ? errors[errors.length - 1]! : Infinity;
     errors.push(error);
     if (error === 0 || (replaced === 0 && Number.isFinite(previous) && previous >= error && previous - error <= o.tol * previous)) converged = true;

@@ -19,3 +19,4 @@ export { load } from './model.js';
 export type { KsvdModel } from './model.js';
 export { transform, inverseTransform, decode, incremental, query } from './transform.js';
 export type { AtomWeight } from './transform.js';
+export { fromSklearn } from './sklearn.js';

@@ -1,4 +1,5 @@
 import { loadModel } from '../core/json.js';
+import { checkModelFields } from '../core/model.js';
 import type { Matrix } from '../core/matrix.js';
 
 /**
@@ -26,9 +27,9 @@ export interface KsvdModel {
 
 /**
  * Reloads a model saved with `toJSON` (from `latentspace/core`), checking that it is a
- * K-SVD model; typed arrays come back bit for bit.
+ * K-SVD model with consistent, finite fields; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` when the value is not a K-SVD model
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -38,5 +39,26 @@ export interface KsvdModel {
  * ```
  */
 export function load(json: string | object): KsvdModel {
-  return loadModel<KsvdModel>(json, 'ksvd');
+  return checkModel(loadModel<KsvdModel>(json, 'ksvd'));
+}
+
+/**
+ * Checks that `model` is a K-SVD model with consistent, finite fields (what {@link load}
+ * and every function taking a model run first), naming the argument and the field.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ *
+ * @example
+ * ```ts
+ * checkModel(null); // throws INVALID_MODEL: "model: received null, expected a model of kind 'ksvd'"
+ * ```
+ */
+export function checkModel(model: unknown, name = 'model'): KsvdModel {
+  const f = checkModelFields(model, 'ksvd', name);
+  const D = f.matrix('dictionary', { rows: { min: 1 }, cols: { min: 1 }, float64: true });
+  f.number('nNonzero', { integer: true, min: 1, max: Math.min(D.rows, D.cols) });
+  f.floats('errors', { float64: true, min: 0 });
+  f.number('nIter', { integer: true, min: 0 });
+  f.boolean('converged');
+  return model as KsvdModel;
 }

@@ -3,13 +3,7 @@ import { asMatrix64, asVector, type Matrix, type MatrixInput } from '../core/mat
 import { checkInt } from '../core/options.js';
 import { matmul } from '../linalg/matmul.js';
 import { encode } from '../omp/encode.js';
-import type { KsvdModel } from './model.js';
-
-function checkModel(model: KsvdModel): void {
-  if (model === null || typeof model !== 'object' || model.kind !== 'ksvd') {
-    fail('INVALID_MODEL', 'model: expected a K-SVD model (kind \'ksvd\')');
-  }
-}
+import { checkModel, type KsvdModel } from './model.js';
 
 function asSignal(z: ArrayLike<number> | Matrix, p: number): Matrix<Float64Array> {
   const v = asVector(z, 'z');

@@ -1,6 +1,6 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix, MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkInt, checkNumber, checkOptions, checkSize, optionNames } from '../core/options.js';
 import { trsv } from './kernels/triangular.js';
 import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
 import { gemmKernel } from './kernels/dispatch.js';
@@ -157,6 +157,7 @@ export interface CholeskyFactor {
  */
 export function createCholeskyFactor(capacity = 16): CholeskyFactor {
   checkInt(capacity, 'capacity', 1);
+  checkSize(capacity * capacity, 'capacity', `a ${capacity} × ${capacity} factor`);
   return { size: 0, capacity, data: new Float64Array(capacity * capacity) };
 }
 

@@ -1,7 +1,10 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResults } from '../core/errors.js';
+import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
+import { checkSize } from '../core/options.js';
 import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
 import { argminRowsKernel, rowSqNormsKernel, sqDistancesKernel } from './kernels/dispatch.js';
+import { gemmDistanceBound, sqDistanceAt } from './rows.js';
 
 /**
  * Squared Euclidean norm of every row.
@@ -18,7 +21,7 @@ export function rowSqNorms(X: MatrixInput): FloatArray {
   const x = asMatrix(X, 'X');
   const out = allocate(dtypeOf(x), x.rows);
   rowSqNormsKernel()(x.rows, x.cols, x.data, 0, x.cols, out);
-  return out;
+  return finiteResults(out, 'X', 'a squared norm');
 }
 
 /**
@@ -27,13 +30,27 @@ export function rowSqNorms(X: MatrixInput): FloatArray {
  * With B omitted (or B the same object as A), the distances of A to itself, with an
  * exact 0 diagonal.
  *
+ * The GEMM form errs by up to γ·(‖a‖ + ‖b‖)² ({@link gemmDistanceBound}, the bound the
+ * SOM's unit search uses), which is all of a small distance between rows far from the
+ * origin (at an offset of 1e8, ‖a − b‖² = 1 came out as 0). Every entry below that bound
+ * divided by √u (u the unit roundoff) is measured again from the differences, Σ(a − b)²:
+ * so every entry has a relative error below about √u (1e-8 for float64, 2e-4 for float32)
+ * and the entries that cancel are as accurate as the differences themselves, whatever the
+ * offset. Centred data re-measures nothing; data far from the origin pays O(d) per
+ * re-measured entry. Data beyond 2^±200 in magnitude is scaled by a power of two first
+ * (exactly) so that the norms neither overflow nor underflow.
+ *
  * @param A - (m, d)
  * @param B - (n, d); defaults to A
  * @returns (m × n); float32 when both inputs are float32
+ * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `OUT_OF_RANGE` when m·n exceeds
+ *   `MAX_ELEMENTS` (2^27, 1 GiB of float64; call it on blocks of rows of A) or a distance exceeds float64 (|entries| near 1e154 and
+ *   beyond), and the coercion errors of `asMatrix`
  *
  * @example
  * ```ts
  * Array.from(sqDistances([[0, 0], [3, 4]]).data); // [0, 25, 25, 0]
+ * Array.from(sqDistances([[1e8, 1e8]], [[1e8 + 1, 1e8]]).data); // [1]
  * ```
  */
 export function sqDistances(A: MatrixInput, B?: MatrixInput): Matrix {
@@ -43,11 +60,39 @@ export function sqDistances(A: MatrixInput, B?: MatrixInput): Matrix {
   if (a.cols !== b.cols) {
     fail('SHAPE_MISMATCH', `B: rows have ${b.cols} features, expected ${a.cols} (the width of A)`);
   }
-  const C = allocate(dtype, a.rows * b.rows);
-  sqDistancesKernel()(a.rows, b.rows, a.cols, a.data, 0, a.cols, null, b.data, 0, b.cols, null, C, 0, b.rows);
-  // Cancellation leaves tiny non-zero self-distances; a point is at distance 0 from itself.
-  if (self) for (let i = 0; i < a.rows; i++) C[i * a.rows + i] = 0;
-  return { rows: a.rows, cols: b.rows, data: C };
+  const { rows: m, cols: d } = a, n = b.rows;
+  // 24 000 rows against themselves would take 4.3 GiB: such sizes go through blocks of rows.
+  checkSize(m * n, self ? 'A' : 'A, B', `the distance matrix (${m} × ${n})`);
+  const k = safeScaleExponent(Math.max(maxAbs(a.data), self ? 0 : maxAbs(b.data)), dtype);
+  const as = scaledBy(a.data, k), bs = self ? as : scaledBy(b.data, k);
+  const C = allocate(dtype, m * n);
+    const na = allocate(dtype, m), nb = self ? na : allocate(dtype, n);
+  rowSqNormsKernel()(m, d, as, 0, d, na);
+  if (!self) rowSqNormsKernel()(n, d, bs, 0, d, nb);
+  sqDistancesKernel()(m, n, d, as, 0, d, na, bs, 0, d, nb, C, 0, n);
+  remeasureCancelled(m, n, d, as, na, bs, nb, C, gemmDistanceBound(d, dtype) / SQRT_U[dtype]);
+  // A point is at distance 0 from itself.
+  if (self) for (let i = 0; i < m; i++) C[i * m + i] = 0;
+  scaleInPlace(C, -2 * k);
+  return { rows: m, cols: n, data: finiteResults(C, self ? 'A' : 'A, B', 'a squared distance') };
+}
+
+/** √u, the square root of the unit roundoff: the relative accuracy sqDistances guarantees. */
+const SQRT_U = { float64: 2 ** -26.5, float32: 2 ** -12 } as const;
+
+/**
+ * Entries of C (m × n) that the GEMM form may have lost to cancellation, below
+ * factor·(‖aᵢ‖ + ‖bⱼ‖)², measured again from the differences.
+ */
+function remeasureCancelled(m: number, n: number, d: number, A: FloatArray, na: FloatArray, B: FloatArray, nb: FloatArray, C: FloatArray, factor: number): void {
+  const rb = Float64Array.from(nb, Math.sqrt);
+  for (let i = 0; i < m; i++) {
+    const ra = Math.sqrt(na[i]!), row = i * n;
+    for (let j = 0; j < n; j++) {
+      const t = ra + rb[j]!;
+      if (C[row + j]! <= factor * t * t) C[row + j] = sqDistanceAt(A, i * d, B, j * d, d);
+    }
+  }
 }
 
 /** Result of {@link argminRows}. */

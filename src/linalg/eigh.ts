@@ -1,3 +1,5 @@
+import { ldexp, maxAbs, scaleExponent } from '../core/math.js';
+import { finiteResults } from '../core/errors.js';
 import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { argsort } from './kernels/givens.js';
@@ -38,13 +40,16 @@ const EIGH_OPTION_NAMES = optionNames<EighOptions>()('check');
  * (implicit QL on blocks of at most 25), and a blocked back-transformation, as in LAPACK
  * dsyevd. Rows and columns that are entirely zero (constant pixels in a covariance
  * matrix, for instance) are split off first as exact eigenpairs (0, eᵢ). The input is
- * scaled by a power of two so that no intermediate can overflow. Float32 input is
+ * scaled by a power of two to a largest entry near 1 (and the eigenvalues scaled back, as
+ * LAPACK's dlascl does), so that no intermediate overflows or underflows: every finite
+ * input, subnormal or near the largest float64, has finite eigenpairs. Float32 input is
  * computed in float64; the result is always float64. The input is not modified.
  *
  * @param S - symmetric, (n × n)
  * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when S is not square, `INVALID_INPUT`
- *   when it is not symmetric (naming the most asymmetric pair of entries), and the
- *   coercion errors of `asMatrix`
+ *   when it is not symmetric (naming the most asymmetric pair of entries), `OUT_OF_RANGE`
+ *   when an eigenvalue exceeds float64 (entries near 1.8e308), and the coercion errors of
+ *   `asMatrix`
  *
  * @see Golub & Van Loan, Matrix Computations (4th ed.), §8.3 and §8.4.4
  * @see Gu & Eisenstat (1995), "A divide-and-conquer algorithm for the symmetric
@@ -62,7 +67,9 @@ export function eigh(S: MatrixInput, options?: EighOptions): EighResult {
   const check = checkBoolean(opts.check ?? true, 'check');
   const m = asSquare(S, 'S', 'a square symmetric matrix');
   if (check) checkSymmetric(m, 'S', symmetryTolerance(m), ', or pass { check: false } to decompose its symmetric part');
-  return symmetricEigen(m.rows, symmetricPart(m));
+  const r = symmetricEigen(m.rows, symmetricPart(m));
+  finiteResults(r.values, 'S', 'an eigenvalue');
+  return r;
 }
 
 /**
@@ -85,13 +92,9 @@ const flushTiny = (v: number): number => (Math.abs(v) < TINY ? 0 : v);
  * ```
  */
 export function symmetricEigen(n: number, A: Float64Array): EighResult {
-  let amax = 0;
-  for (let p = 0; p < n * n; p++) {
-    const a = Math.abs(A[p]!);
-    if (a > amax) amax = a;
-  }
-  // A power of two keeps the scaling exact.
-  const scale = amax > 0 ? 2 ** -Math.round(Math.log2(amax)) : 1;
+  // A power of two keeps the scaling exact; split in two factors when the matrix is
+  // subnormal (2^1030 alone would overflow).
+  const scale = scaleExponent(maxAbs(A, 0, n * n));
   const isZero = new Uint8Array(n);
   let nz = 0;
   for (let i = 0; i < n; i++) if (isZeroRow(n, A, i)) {
@@ -108,8 +111,8 @@ export function symmetricEigen(n: number, A: Float64Array): EighResult {
   const Ac = nz === 0 ? A : new Float64Array(na * na);
   for (let a = 0; a < na; a++) {
     const src = active[a]! * n, dst = a * na;
-    if (nz === 0) for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(A[src + b]! * scale);
-    else for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(A[src + active[b]!]! * scale);
+    if (nz === 0) for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(ldexp(A[src + b]!, scale));
+    else for (let b = 0; b < na; b++) Ac[dst + b] = flushTiny(ldexp(A[src + active[b]!]!, scale));
   }
   const { values: dc, rows: Z } = compactEigen(na, Ac);
   return assemble(n, active, zero, dc, Z, scale);
@@ -134,7 +137,7 @@ export function eigvalsh(S: MatrixInput, options?: EighOptions): Float64Array {
   const check = checkBoolean(opts.check ?? true, 'check');
   const m = asSquare(S, 'S', 'a square symmetric matrix');
   if (check) checkSymmetric(m, 'S', symmetryTolerance(m), ', or pass { check: false } to use its symmetric part');
-  return symmetricEigenvalues(m.rows, symmetricPart(m));
+  return finiteResults(symmetricEigenvalues(m.rows, symmetricPart(m)), 'S', 'an eigenvalue');
 }
 
 /**
@@ -147,17 +150,16 @@ export function eigvalsh(S: MatrixInput, options?: EighOptions): Float64Array {
  * ```
  */
 export function symmetricEigenvalues(n: number, A: Float64Array): Float64Array {
-  let amax = 0;
-  for (let p = 0; p < n * n; p++) amax = Math.max(amax, Math.abs(A[p]!));
+  const amax = maxAbs(A, 0, n * n);
   const d = new Float64Array(n);
   if (amax === 0) return d;
   // A power of two keeps the scaling exact, as in symmetricEigen.
-  const scale = 2 ** -Math.round(Math.log2(amax));
-  for (let p = 0; p < n * n; p++) A[p] = flushTiny(A[p]! * scale);
+  const scale = scaleExponent(amax);
+  for (let p = 0; p < n * n; p++) A[p] = flushTiny(ldexp(A[p]!, scale));
   const e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
   tridiagonalizeKernel()(n, A, 0, n, d, e, tau);
   tridiagonalQL(n, d, 0, e, 0, new Float64Array(0), 0, 0, 0);
-  for (let i = 0; i < n; i++) d[i] = d[i]! / scale;
+  for (let i = 0; i < n; i++) d[i] = ldexp(d[i]!, -scale);
   return d.sort().reverse();
 }
 
@@ -197,7 +199,7 @@ function assemble(n: number, active: Int32Array, zero: Int32Array, dc: Float64Ar
   const sign = new Float64Array(n); // 0 for the columns of split-off zero rows
   for (let c = 0; c < n; c++) {
     const src = order[c]!;
-    values[c] = all[src]! / scale;
+    values[c] = ldexp(all[src]!, -scale);
     if (src >= na) V[zero[src - na]! * n + c] = 1;
     else sign[c] = largestEntrySign(na, Z, src * na, 1);
   }

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
@@ -44,7 +44,7 @@ export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions):
   }
   const C = allocate(dtype, m * n);
   gemmKernel()(transA, transB, m, n, k, 1, a.data, 0, a.cols, b.data, 0, b.cols, 0, C, 0, n);
-  return { rows: m, cols: n, data: C };
+  return { rows: m, cols: n, data: finiteResults(C, 'A, B', 'an entry of the product') };
 }
 
 /** Options of {@link gram}. */
@@ -75,5 +75,5 @@ export function gram(X: MatrixInput, options?: GramOptions): Matrix {
   const k = outer ? x.cols : x.rows;
   const C = allocate(dtypeOf(x), n * n);
   syrkKernel()(!outer, n, k, x.data, 0, x.cols, C, 0, n);
-  return { rows: n, cols: n, data: C };
+  return { rows: n, cols: n, data: finiteResults(C, 'X', 'an entry of the Gram matrix') };
 }

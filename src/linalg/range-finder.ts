@@ -66,7 +66,7 @@ export function randomizedRangeFinder(A: MatrixInput, options: RangeFinderOption
   const { rows: m, cols: n } = a;
   if (opts.size === undefined) fail('INVALID_OPTION', `size: received undefined, expected an integer in [1, ${Math.min(m, n)}] (the number of columns of Q)`);
   const size = checkInt(opts.size, 'size', 1, Math.min(m, n));
-  const iterations = checkInt(opts.powerIterations ?? 4, 'powerIterations', 0);
+  const iterations = checkInt(opts.powerIterations ?? 4, 'powerIterations', 0, 100);
   const normalizer = checkChoice(opts.normalizer ?? 'qr', 'normalizer', NORMALIZERS);
   const random = randomFrom(opts.seed);
   let Q: Matrix<Float64Array> = { rows: n, cols: size, data: random.fillNormal(new Float64Array(n * size)) };

@@ -1,4 +1,5 @@
 // Small unvalidated helpers on rows of row-major arrays, for the modules' inner loops.
+import type { FloatArray } from '../core/matrix.js';
 
 /**
  * Squared distance between row i of a and row j of b (d features), from the differences.
@@ -9,10 +10,44 @@
  * ```
  */
 export function rowSqDistance(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
+  return sqDistanceAt(a, i * d, b, j * d, d);
+}
+
+/**
+ * Σ(a[ao + q] − b[bo + q])² over q < d, in float64: the exact form that the GEMM form
+ * ‖a‖² + ‖b‖² − 2a·b approximates.
+ *
+ * @example
+ * ```ts
+ * sqDistanceAt(new Float32Array([1e8, 0]), 0, new Float64Array([1e8 + 1, 0]), 0, 2); // 1
+ * ```
+ */
+export function sqDistanceAt(a: FloatArray, ao: number, b: FloatArray, bo: number, d: number): number {
   let s = 0;
   for (let q = 0; q < d; q++) {
-    const t = a[i * d + q]! - b[j * d + q]!;
+    const t = a[ao + q]! - b[bo + q]!;
     s += t * t;
   }
   return s;
+}
+
+/**
+ * The factor f for which a squared distance computed in the GEMM form,
+ * ‖a‖² + ‖b‖² − 2a·b, errs by less than f·(‖a‖ + ‖b‖)²/2 (two such distances compared
+ * differ by less than f·(‖a‖ + ‖b‖)²): γ_{d+5} = (d + 5)u / (1 − (d + 5)u) for unit
+ * roundoff u bounds a dot product of length d in any summation order by γ_d Σ|aⱼbⱼ|
+ * (Higham, Accuracy and Stability of Numerical Algorithms, §3.1); rounding the inputs, the
+ * norms and the final additions add a few units; two distances compared, each with its
+ * error, and a factor 2 of margin make 4γ. A GEMM-form distance below this bound may be
+ * all rounding (at an offset of 1e8, ‖a − b‖² = 1 comes out as 0): measure it again
+ * from the differences ({@link sqDistanceAt}).
+ *
+ * @example
+ * ```ts
+ * gemmDistanceBound(2, 'float64'); // 3.1e-15: 4·7·2⁻⁵³, and a little
+ * ```
+ */
+export function gemmDistanceBound(d: number, dtype: 'float32' | 'float64'): number {
+  const nu = (d + 5) * (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
+  return (4 * nu) / (1 - nu);
 }

@@ -1,3 +1,5 @@
+import { finiteResults } from '../core/errors.js';
+import { ldexp, maxAbs, scaleExponent, scaleInPlace } from '../core/math.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { bidiagonalize, bidiagonalQR } from './kernels/bidiagonal.js';
@@ -41,8 +43,9 @@ const SVD_OPTION_NAMES = optionNames<SvdOptions>()('k');
  * is always float64. The input is not modified.
  *
  * @param A - (m × n), e.g. (nSamples, nFeatures)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad `k`, and the coercion errors
- *   of `asMatrix`
+ * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad `k`, `OUT_OF_RANGE` when a
+ *   singular value exceeds float64 (entries near 1.8e308), and the coercion errors of
+ *   `asMatrix`
  *
  * @see Golub & Van Loan, Matrix Computations (4th ed.), §8.6
  * @see Golub & Kahan (1965), "Calculating the singular values and pseudo-inverse of a
@@ -62,11 +65,16 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
   const { rows: m, cols: n } = a;
   const r = Math.min(m, n);
   const k = opts.k === undefined ? r : checkInt(opts.k, 'k', 1, r);
-  if (m >= n) return svdTall(m, n, Float64Array.from(a.data), k);
-  const res = svdTall(n, m, transposeArray(m, n, a.data), k);
+  if (m >= n) return checkedSingular(svdTall(m, n, Float64Array.from(a.data), k));
+  const res = checkedSingular(svdTall(n, m, transposeArray(m, n, a.data), k));
   // Aᵀ = U·S·Vᵀ gives A = V·S·Uᵀ; the sign rule is then re-applied to the new U.
   svdFlipInPlace(m, k, res.V.data, 0, k, n, res.U.data, 0, k);
   return { U: res.V, s: res.s, V: res.U };
+}
+
+function checkedSingular(r: SvdResult): SvdResult {
+  finiteResults(r.s, 'A', 'a singular value');
+  return r;
 }
 
 /**
@@ -79,13 +87,12 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
  * ```
  */
 export function svdTall(m: number, n: number, A: Float64Array, k: number): SvdResult {
-  let amax = 0;
-  for (let p = 0; p < m * n; p++) amax = Math.max(amax, Math.abs(A[p]!));
-  // A power of two keeps the scaling exact; it keeps sums of squares far from overflow.
-  const scale = amax > 0 ? 2 ** -Math.round(Math.log2(amax)) : 1;
-  if (scale !== 1) for (let p = 0; p < m * n; p++) A[p] = A[p]! * scale;
+  // A power of two keeps the scaling exact; it keeps sums of squares far from overflow and,
+  // for subnormal input, from underflow (two factors there: 2^1030 alone overflows).
+  const scale = scaleExponent(maxAbs(A, 0, m * n));
+  scaleInPlace(A, scale);
   const res = 6 * m >= 11 * n ? svdViaQR(m, n, A, k) : svdBidiagonal(m, n, A, k);
-  for (let i = 0; i < k; i++) res.s[i] = res.s[i]! / scale;
+  for (let i = 0; i < k; i++) res.s[i] = ldexp(res.s[i]!, -scale);
   svdFlipInPlace(m, k, res.U.data, 0, k, n, res.V.data, 0, k);
   return res;
 }

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix, asVector, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkOptions, optionNames } from '../core/options.js';
 import { trsm, trsv } from './kernels/triangular.js';
@@ -55,13 +55,13 @@ export function solveTriangular(T: MatrixInput, B: MatrixInput | ArrayLike<numbe
     const x = Float64Array.from(asVector(B, 'B'));
     if (x.length !== n) fail('SHAPE_MISMATCH', `B: received a vector of length ${x.length}, expected length ${n} (the order of T)`);
     trsv(lower, trans, unit, n, a, 0, n, x, 0, 1);
-    return x;
+    return finiteResults(x, 'T, B', 'an entry of the solution');
   }
   const b = asMatrix(B as MatrixInput, 'B');
   if (b.rows !== n) fail('SHAPE_MISMATCH', `B: received a ${b.rows} × ${b.cols} matrix, expected ${n} rows (the order of T)`);
   const X = Float64Array.from(b.data);
   trsm(lower, trans, unit, n, b.cols, a, 0, n, X, 0, b.cols);
-  return { rows: n, cols: b.cols, data: X };
+  return { rows: n, cols: b.cols, data: finiteResults(X, 'T, B', 'an entry of the solution') };
 }
 
 function isVector(B: unknown): B is ArrayLike<number> {

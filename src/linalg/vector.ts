@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResult, finiteResults } from '../core/errors.js';
 import { asVector } from '../core/matrix.js';
 import { checkNumber } from '../core/options.js';
 import { axpyKernel, dotKernel } from './kernels/dispatch.js';
@@ -19,7 +19,7 @@ export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const a = asVector(x, 'x');
   const b = asVector(y, 'y');
   checkSameLength(a, b);
-  return dotKernel()(a.length, a, 1, 0, b, 1, 0);
+  return finiteResult(dotKernel()(a.length, a, 1, 0, b, 1, 0), 'x, y', 'their dot product');
 }
 
 /**
@@ -36,5 +36,5 @@ export function axpy(alpha: number, x: ArrayLike<number>, y: ArrayLike<number>):
   const out = Float64Array.from(asVector(y, 'y'));
   checkSameLength(a, out);
   axpyKernel()(a.length, alpha, a, 1, 0, out, 1, 0);
-  return out;
+  return finiteResults(out, 'alpha, x, y', 'an entry of alpha·x + y');
 }

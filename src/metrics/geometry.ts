@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { maxAbs, safeScaleExponent, scaledBy } from '../core/math.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt } from '../core/options.js';
 export { rowSqDistance } from '../linalg/rows.js';
@@ -22,6 +23,8 @@ export interface Centred {
 /**
  * Validates X and centres it: distances between rows do not change, and the
  * ‖a‖² + ‖b‖² − 2a·b form of the kernels loses far less to cancellation near the origin.
+ * Data beyond 2^±200 in magnitude is scaled first ({@link scaledInput}): every metric
+ * here is a ratio or a ranking of distances, which a power of two leaves exact.
  *
  * @example
  * ```ts
@@ -29,8 +32,7 @@ export interface Centred {
  * ```
  */
 export function centred(X: MatrixInput, name: string): Centred {
-  const x0 = asMatrix64(X, name);
-  const { rows: n, cols: d, data } = x0;
+  const { rows: n, cols: d, data } = scaledInput(X, name).x;
   const mean = new Float64Array(d);
   for (let p = 0; p < n * d; p++) mean[p % d] = mean[p % d]! + data[p]! / n;
   const out = new Float64Array(n * d);
@@ -38,6 +40,23 @@ export function centred(X: MatrixInput, name: string): Centred {
   const norms = new Float64Array(n);
   rowSqNormsKernel()(n, d, out, 0, d, norms);
   return { x: { rows: n, cols: d, data: out }, norms };
+}
+
+/**
+ * X as a float64 matrix, times 2^k when its largest magnitude lies beyond 2^±200, where
+ * squared distances would overflow (1e200 data) or underflow (subnormal data); k is 0
+ * and X is not copied otherwise. The metrics are ratios or rankings of distances, which
+ * the scaling leaves exact.
+ *
+ * @example
+ * ```ts
+ * scaledInput([[1e200], [-1e200]], 'X').k; // -664
+ * ```
+ */
+export function scaledInput(X: MatrixInput, name: string): { x: Matrix<Float64Array>; k: number } {
+  const x = asMatrix64(X, name);
+  const k = safeScaleExponent(maxAbs(x.data), 'float64');
+  return { x: { rows: x.rows, cols: x.cols, data: scaledBy(x.data, k) }, k };
 }
 
 /**

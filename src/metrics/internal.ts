@@ -1,18 +1,20 @@
-import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { clusterLabels, clusterMeans, rowSqDistance } from './geometry.js';
+import { ldexp } from '../core/math.js';
+import type { Matrix, MatrixInput } from '../core/matrix.js';
+import { clusterLabels, clusterMeans, rowSqDistance, scaledInput } from './geometry.js';
 import type { Encoded, Labels } from './labels.js';
 
-/** X (float64), its labels encoded (2 … n − 1 clusters) and the cluster means. */
+/** X (float64, times 2^k: see scaledInput), its labels encoded (2 … n − 1 clusters) and the cluster means. */
 interface Clustered {
   readonly x: Matrix<Float64Array>;
+  readonly k: number;
   readonly enc: Encoded;
   readonly means: Float64Array;
 }
 
 function clustered(X: MatrixInput, labels: Labels): Clustered {
-  const x = asMatrix64(X, 'X');
+  const { x, k } = scaledInput(X, 'X');
   const enc = clusterLabels(labels, x.rows);
-  return { x, enc, means: clusterMeans(x, enc) };
+  return { x, k, enc, means: clusterMeans(x, enc) };
 }
 
 // np.allclose(v, 0) in scikit-learn's davies_bouldin_score: |v| ≤ 1e-8 everywhere.
@@ -34,7 +36,7 @@ const ALL_CLOSE = 1e-8;
  * ```
  */
 export function daviesBouldin(X: MatrixInput, labels: Labels): number {
-  const { x, enc, means } = clustered(X, labels);
+  const { x, k: scale, enc, means } = clustered(X, labels);
   const { rows: n, cols: d, data } = x;
   const k = enc.count;
   const spread = new Float64Array(k);
@@ -45,7 +47,9 @@ export function daviesBouldin(X: MatrixInput, labels: Labels): number {
   for (let c = 0; c < k; c++) spread[c] = spread[c]! / enc.sizes[c]!;
   const gaps = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) gaps[a * k + b] = Math.sqrt(rowSqDistance(means, a, means, b, d));
-  if (spread.every((s) => Math.abs(s) <= ALL_CLOSE) || gaps.every((g) => Math.abs(g) <= ALL_CLOSE)) return 0;
+  // scikit-learn's test is absolute: it applies to the data's own units.
+  const close = (v: number): boolean => Math.abs(ldexp(v, -scale)) <= ALL_CLOSE;
+  if (spread.every(close) || gaps.every(close)) return 0;
   let total = 0;
   for (let a = 0; a < k; a++) {
     let worst = 0;

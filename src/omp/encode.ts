@@ -1,4 +1,5 @@
 import { describe, fail } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
 import { choleskyAppend, choleskySolveInPlace, createCholeskyFactor } from '../linalg/cholesky.js';
@@ -88,10 +89,18 @@ export function encode(D: MatrixInput, X: MatrixInput, options?: EncodeOptions):
   }
   checkUnitRows(d, 'D');
   const resolved = resolve(opts, Math.min(d.cols, d.rows), x.rows, undefined);
+  // OMP is scale-equivariant: codes(2^k·X) = 2^k·codes(X) with tol (on ‖r‖²) times 4^k.
+  // Signals beyond 2^±200 are scaled first, so that their squared norms neither overflow
+  // nor underflow (subnormal signals otherwise stopped at once with zero codes).
+  const k = safeScaleExponent(maxAbs(x.data), 'float64');
+  const xs = { rows: x.rows, cols: x.cols, data: scaledBy(x.data, k) };
   const G = gram(d, { outer: true }) as Matrix<Float64Array>;
-  const DX = matmul(d, x, { transB: true }) as Matrix<Float64Array>;
-  const norms = resolved.tol === undefined ? undefined : rowNorms2(x);
-  return run(G.data, d.rows, DX.data, x.rows, norms, resolved);
+  const DX = matmul(d, xs, { transB: true }) as Matrix<Float64Array>;
+  const norms = resolved.tol === undefined ? undefined : rowNorms2(xs);
+  const result = run(G.data, d.rows, DX.data, x.rows, norms, { ...resolved, tol: resolved.tol === undefined ? undefined : ldexp(resolved.tol, 2 * k) });
+  scaleInPlace(result.codes.data, -k);
+  if (result.sparse !== undefined && result.sparse.values !== result.codes.data) scaleInPlace(result.sparse.values, -k);
+  return result;
 }
 
 /** Every option name of {@link EncodeGramOptions} (unknown ones are rejected). */

@@ -18,3 +18,5 @@ export type { EncodeOptions, EncodeGramOptions, OmpResult } from './encode.js';
 export { lasso } from './lasso.js';
 export type { LassoOptions, LassoResult } from './lasso.js';
 export type { SparseCodes } from './sparse.js';
+export { fromSklearn } from './sklearn.js';
+export type { SklearnDictionary, SklearnDictionarySource } from './sklearn.js';

@@ -1,6 +1,7 @@
 import { fail } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { gram, matmul } from '../linalg/matmul.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
 
@@ -60,10 +61,14 @@ export function lasso(D: MatrixInput, X: MatrixInput, options?: LassoOptions): L
   const opts = checkOptions(options, LASSO_OPTION_NAMES);
   if (opts.alpha === undefined) fail('INVALID_OPTION', 'alpha: received undefined, expected the ℓ₁ penalty weight (a finite number ≥ 0)');
   const alpha = checkNumber(opts.alpha, 'alpha', 0);
-  const maxIter = checkInt(opts.maxIter ?? 1000, 'maxIter', 1);
+  const maxIter = checkInt(opts.maxIter ?? 1000, 'maxIter', 1, MAX_ITERATIONS);
   const tol = checkNumber(opts.tol ?? 1e-4, 'tol', 0);
   const d = asMatrix64(D, 'D');
-  const x = asMatrix64(X, 'X');
+  const x0 = asMatrix64(X, 'X');
+  // The lasso is equivariant under (X, α) ↦ (2^k·X, 2^k·α), codes scaled by 2^k: signals
+  // beyond 2^±200 are scaled first, so that their squares neither overflow nor underflow.
+  const scale = safeScaleExponent(maxAbs(x0.data), 'float64');
+  const x = { rows: x0.rows, cols: x0.cols, data: scaledBy(x0.data, scale) };
   if (x.cols !== d.cols) {
     fail('SHAPE_MISMATCH', `X: received ${x.rows} × ${x.cols} signals, expected ${d.cols} columns (the dictionary's nFeatures; D is ${d.rows} × ${d.cols})`);
   }
@@ -74,7 +79,8 @@ export function lasso(D: MatrixInput, X: MatrixInput, options?: LassoOptions): L
   const B = (matmul(x, d, { transB: true }) as Matrix<Float64Array>).data; // (nSamples, nAtoms): row i = D·xᵢ
   const norms = rowNorms2(x);
   // sklearn multiplies the objective by nFeatures: the threshold becomes nFeatures·α.
-  const l1 = alpha * d.cols;
+  // A penalty beyond float64 (a large α on scaled-up subnormal signals) still zeroes every code.
+  const l1 = Math.min(ldexp(alpha, scale) * d.cols, Number.MAX_VALUE);
   const codes = new Float64Array(m * n);
   const nIter = new Int32Array(m);
   const converged = new Uint8Array(m);
@@ -117,6 +123,7 @@ export function lasso(D: MatrixInput, X: MatrixInput, options?: LassoOptions): L
     }
     nIter[i] = Math.min(iter, maxIter);
   }
+  scaleInPlace(codes, -scale);
   return { codes: { rows: m, cols: n, data: codes }, nIter, converged };
 }
 

@@ -1,4 +1,5 @@
-import { assertNever, fail } from '../core/errors.js';
+import { assertNever, fail, finiteResult, finiteResults } from '../core/errors.js';
+import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, type FloatArray, type MatrixInput } from '../core/matrix.js';
 import { svdFlipRowsInPlace } from '../linalg/sign.js';
 import type { PcaModel, PcaSolverUsed } from './model.js';
@@ -13,9 +14,14 @@ import { columnMeans, sumOfSquares } from './stats.js';
  * @param X - (nSamples, nFeatures), nSamples ≥ 2
  * @returns a plain {@link PcaModel}; components are rows, (nComponents × nFeatures), with
  *   the largest-magnitude entry of each made positive so that the output is deterministic
+ * Data whose largest magnitude is beyond 2^±200 (1e±60) is scaled by a power of two
+ * first (exactly, as LAPACK's dlascl), so that sums of squares neither overflow nor
+ * underflow, and the model is scaled back: subnormal data and data near 1e154 give the
+ * right components and finite variances.
+ *
  * @throws {@link LatentSpaceError} `INVALID_INPUT` for fewer than 2 samples,
  *   `INVALID_OPTION` for nComponents above min(nSamples, nFeatures) or a fraction with the
- *   randomized solver
+ *   randomized solver, `OUT_OF_RANGE` when a variance exceeds float64 (|X| beyond 1e154)
  * @see Halko, Martinsson & Tropp (2011), Finding structure with randomness (the randomized solver)
  *
  * @example
@@ -26,19 +32,21 @@ import { columnMeans, sumOfSquares } from './stats.js';
  * ```
  */
 export function fit(X: MatrixInput, options?: PcaOptions): PcaModel {
-  const x = asMatrix(X, 'X');
-  const { rows: n, cols: d } = x;
+  const x0 = asMatrix(X, 'X');
+  const { rows: n, cols: d } = x0;
   if (n < 2) {
     fail('INVALID_INPUT', `X: received ${n} sample, expected at least 2 to estimate a variance`);
   }
   const opts = resolveOptions(options, n, d);
+  const scale = safeScaleExponent(maxAbs(x0.data), 'float64');
+  const x = scale === 0 ? x0 : { rows: n, cols: d, data: scaledBy(x0.data instanceof Float64Array ? x0.data : Float64Array.from(x0.data), scale) };
   const mean = columnMeans(x);
   const totalVariance = sumOfSquares(x, mean) / (n - 1);
   const spectrum = solve(opts, x, mean);
   const k = chooseComponents(opts.nComponents, spectrum.variances, totalVariance);
   return buildModel({
     spectrum, k, mean, totalVariance, nSamples: n, whiten: opts.whiten, solver: opts.solver,
-    float32: x.data instanceof Float32Array,
+    float32: x0.data instanceof Float32Array, scale, name: 'X',
   });
 }
 
@@ -77,29 +85,39 @@ export interface ModelParts {
   whiten: boolean;
   solver: PcaSolverUsed;
   float32: boolean;
+  /** The power of two the data was scaled by (0: not scaled); the model is scaled back. */
+  scale: number;
+  /** The data's argument name, for an `OUT_OF_RANGE` error. */
+  name: string;
 }
 
 /** Keeps the first k directions, fixes their signs, and derives every field of the model. */
 export function buildModel(parts: ModelParts): PcaModel {
-  const { spectrum, k, mean, totalVariance, nSamples } = parts;
-  const d = mean.length;
+  const { spectrum, k, nSamples, scale, name } = parts;
+  const d = parts.mean.length;
   const components = spectrum.components.slice(0, k * d);
   svdFlipRowsInPlace(k, d, components, 0, d, 0, null, 0, 0);
   const explained = spectrum.variances.slice(0, k);
-  const ratio = explained.map((v) => (totalVariance > 0 ? v / totalVariance : 0));
+  const ratio = explained.map((v) => (parts.totalVariance > 0 ? v / parts.totalVariance : 0));
   const singular = explained.map((v) => Math.sqrt(v * (nSamples - 1)));
   let kept = 0;
   for (const v of explained) kept += v;
   const rest = Math.min(nSamples, d) - k;
-  const noiseVariance = rest > 0 ? Math.max(0, totalVariance - kept) / rest : 0;
-  const cast = (a: Float64Array): FloatArray => (parts.float32 ? Float32Array.from(a) : a);
+  // Back from the scaled data: the mean and singular values by 2^−scale, variances by 4^−scale.
+  const noiseVariance = ldexp(rest > 0 ? Math.max(0, parts.totalVariance - kept) / rest : 0, -2 * scale);
+  const totalVariance = finiteResult(ldexp(parts.totalVariance, -2 * scale), name, 'the total variance');
+  const mean = Float64Array.from(parts.mean);
+  scaleInPlace(mean, -scale);
+  scaleInPlace(explained, -2 * scale);
+  scaleInPlace(singular, -scale);
+  const cast = (a: Float64Array, what: string): FloatArray => finiteResults(parts.float32 ? Float32Array.from(a) : a, name, what);
   return {
     kind: 'pca',
-    mean: cast(mean),
-    components: { rows: k, cols: d, data: cast(components) },
-    explainedVariance: cast(explained),
-    explainedVarianceRatio: cast(ratio),
-    singularValues: cast(singular),
+    mean: cast(mean, 'the mean'),
+    components: { rows: k, cols: d, data: cast(components, 'the components') },
+    explainedVariance: cast(explained, 'the explained variance'),
+    explainedVarianceRatio: cast(ratio, 'the explained variance ratio'),
+    singularValues: cast(singular, 'the singular values'),
     noiseVariance,
     totalVariance,
     nSamples,

@@ -1,10 +1,9 @@
 import { fail } from '../core/errors.js';
 import { asMatrix, type MatrixInput } from '../core/matrix.js';
-import { checkKind } from '../core/json.js';
 import { checkBoolean, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { buildModel } from './fit.js';
 import { covarianceSolver } from './solvers.js';
-import type { PcaModel } from './model.js';
+import { checkModel, type PcaModel } from './model.js';
 import { centerRows, columnMeans, sumOfSquares } from './stats.js';
 
 /** Options of {@link partialFit}; read only on the first batch (when `model` is undefined). */
@@ -57,7 +56,7 @@ export function partialFit(model: PcaModel | undefined, batch: MatrixInput, opti
     centerRows(x, batchMean, 0, nb, stacked);
     return update({ rows: nb, cols: d, stacked, k, mean: batchMean, ss: batchSS, n: nb, whiten: checkBoolean(o.whiten ?? false, 'whiten'), float32: x.data instanceof Float32Array });
   }
-  const m = checkKind<PcaModel>(model, 'pca');
+  const m = checkModel(model);
   if (d !== m.nFeatures) fail('SHAPE_MISMATCH', `batch: rows have ${d} values, expected ${m.nFeatures} (the nFeatures of the model)`);
   const n0 = m.nSamples, k = m.components.rows, nt = n0 + nb;
   // Rows: k scaled components, nb centred samples, one mean-correction row.
@@ -107,5 +106,6 @@ function update(p: UpdateParts): PcaModel {
   return buildModel({
     spectrum: { variances, components: spectrum.components.subarray(0, p.k * d), count: p.k }, k: p.k, mean: p.mean,
     totalVariance: p.ss / (p.n - 1), nSamples: p.n, whiten: p.whiten, solver: 'incremental', float32: p.float32,
+    scale: 0, name: 'batch',
   });
 }

@@ -21,3 +21,4 @@ export type { PartialFitOptions } from './incremental.js';
 export { load } from './model.js';
 export type { PcaModel, PcaSolverUsed } from './model.js';
 export type { PcaOptions, PcaSolver } from './options.js';
+export { fromSklearn } from './sklearn.js';

@@ -1,4 +1,5 @@
 import { loadModel } from '../core/json.js';
+import { checkModelFields } from '../core/model.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
 
 /** How a PCA model was computed. */
@@ -38,7 +39,9 @@ export interface PcaModel {
 
 /**
  * Reloads a model saved with `toJSON` (from `latentspace/core`), checking that it is a PCA
- * model; typed arrays come back bit for bit.
+ * model with consistent, finite fields; typed arrays come back bit for bit.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -48,5 +51,30 @@ export interface PcaModel {
  * ```
  */
 export function load(json: string | object): PcaModel {
-  return loadModel<PcaModel>(json, 'pca');
+  return checkModel(loadModel<PcaModel>(json, 'pca'));
+}
+
+/**
+ * Checks that `model` is a PCA model with consistent, finite fields (what {@link load} and
+ * every function taking a model run first), naming the argument and the field.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ *
+ * @example
+ * ```ts
+ * checkModel({ kind: 'pca' }); // throws INVALID_MODEL: "model.nFeatures: received undefined, expected an integer ≥ 1"
+ * ```
+ */
+export function checkModel(model: unknown, name = 'model'): PcaModel {
+  const f = checkModelFields(model, 'pca', name);
+  const d = f.number('nFeatures', { integer: true, min: 1 });
+  f.floats('mean', { length: d });
+  const k = f.matrix('components', { rows: { min: 1, max: d }, cols: d }).rows;
+  for (const field of ['explainedVariance', 'explainedVarianceRatio', 'singularValues']) f.floats(field, { length: k, min: 0 });
+  f.number('noiseVariance', { min: 0 });
+  f.number('totalVariance', { min: 0 });
+  f.number('nSamples', { integer: true, min: 1 });
+  f.boolean('whiten');
+  f.choice('solver', ['covariance', 'full', 'randomized', 'incremental']);
+  return model as PcaModel;
 }

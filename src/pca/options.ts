@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
-import type { SeedLike } from '../core/random.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
+import { checkSeed, type SeedLike } from '../core/random.js';
 
 /** The solvers `fit` can use; `'auto'` picks one from the shape (see {@link PcaOptions.solver}). */
 export type PcaSolver = 'auto' | 'full' | 'covariance' | 'randomized';
@@ -80,9 +80,9 @@ export function resolveOptions(options: PcaOptions | undefined, n: number, d: nu
     nComponents,
     solver,
     whiten: checkBoolean(o.whiten ?? false, 'whiten'),
-    nOversamples: checkInt(o.nOversamples ?? 10, 'nOversamples', 0),
+    nOversamples: checkInt(o.nOversamples ?? 10, 'nOversamples', 0, MAX_ITERATIONS),
     powerIterations: powerIterations === 'auto' ? (k < 0.1 * limit ? 7 : 4) : checkInt(powerIterations, 'powerIterations', 0, 100),
-    seed: o.seed ?? 0,
+    seed: checkSeed(o.seed ?? 0),
   };
 }
 

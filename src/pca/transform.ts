@@ -1,24 +1,22 @@
-import { fail } from '../core/errors.js';
+import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix, asVector, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkKind } from '../core/json.js';
 import { matmul } from '../linalg/matmul.js';
 import { fit } from './fit.js';
-import type { PcaModel } from './model.js';
+import { checkModel, type PcaModel } from './model.js';
 import type { PcaOptions } from './options.js';
 import { centered } from './stats.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-function checkModel(model: PcaModel): PcaModel {
-  return checkKind<PcaModel>(model, 'pca');
-}
-
 function asFloat64(a: FloatArray): Float64Array {
   return a instanceof Float64Array ? a : Float64Array.from(a);
 }
 
-function inModelDtype(model: PcaModel, m: Matrix): Matrix {
-  return model.mean instanceof Float32Array ? { rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) } : m;
+/** The result in the model's element type, checked finite (finite input far beyond the model's scale can overflow). */
+function inModelDtype(model: PcaModel, m: Matrix, name: string): Matrix {
+  const out = model.mean instanceof Float32Array ? { rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) } : m;
+  finiteResults(out.data, name, 'a coordinate of the result');
+  return out;
 }
 
 function checkWidth(x: Matrix, expected: number, name: string, what: string): void {
@@ -36,9 +34,16 @@ function whitenScales(model: PcaModel): Float64Array {
   return Float64Array.from(ev, (v) => (v > floor ? Math.sqrt(v) : 0));
 }
 
+/** X − mean in float64, checked finite (X far beyond the model's scale can overflow). */
+function centredInput(model: PcaModel, x: Matrix, name: string): Matrix<Float64Array> {
+  const xc = centered(x, asFloat64(model.mean));
+  finiteResults(xc.data, name, 'X − mean');
+  return xc;
+}
+
 /** (X − mean) · componentsᵀ in float64, unwhitened. */
-function project(model: PcaModel, x: Matrix): Matrix<Float64Array> {
-  return matmul(centered(x, asFloat64(model.mean)), model.components, { transB: true }) as Matrix<Float64Array>;
+function project(model: PcaModel, x: Matrix, name: string): Matrix<Float64Array> {
+  return matmul(centredInput(model, x, name), model.components, { transB: true }) as Matrix<Float64Array>;
 }
 
 /**
@@ -58,7 +63,7 @@ export function transform(model: PcaModel, X: MatrixInput): Matrix {
   checkModel(model);
   const x = asMatrix(X, 'X');
   checkWidth(x, model.nFeatures, 'X', 'the nFeatures the model was fitted on');
-  const Z = project(model, x);
+  const Z = project(model, x, 'X');
   if (model.whiten) {
     const scales = whitenScales(model);
     const k = Z.cols;
@@ -67,7 +72,7 @@ export function transform(model: PcaModel, X: MatrixInput): Matrix {
       Z.data[p] = s > 0 ? Z.data[p]! / s : 0;
     }
   }
-  return inModelDtype(model, Z);
+  return inModelDtype(model, Z, 'X');
 }
 
 /**
@@ -95,7 +100,7 @@ export function inverseTransform(model: PcaModel, Z: MatrixInput): Matrix {
   }
   const X = matmul(coords, model.components) as Matrix<Float64Array>;
   addRowVector(X, asFloat64(model.mean));
-  return inModelDtype(model, X);
+  return inModelDtype(model, X, 'Z');
 }
 
 function addRowVector(X: Matrix<Float64Array>, v: Float64Array): void {
@@ -152,7 +157,7 @@ export function reconstruct(model: PcaModel, x: ArrayLike<number>, ks: readonly 
   for (const k of ks) {
     if (!Number.isInteger(k) || k < 0 || k > kMax) fail('INVALID_OPTION', `ks: received ${k}, expected integers in [0, ${kMax}]`);
   }
-  const z = project(model, { rows: 1, cols: d, data: sample }).data;
+  const z = project(model, { rows: 1, cols: d, data: sample }, 'x').data;
   const W = model.components.data, mean = model.mean;
   const out = new Float64Array(ks.length * d);
   ks.forEach((k, r) => {
@@ -163,7 +168,7 @@ export function reconstruct(model: PcaModel, x: ArrayLike<number>, ks: readonly 
       for (let j = 0; j < d; j++) row[j] = row[j]! + zc * W[c * d + j]!;
     }
   });
-  return inModelDtype(model, { rows: ks.length, cols: d, data: out });
+  return inModelDtype(model, { rows: ks.length, cols: d, data: out }, 'x');
 }
 
 /**
@@ -194,9 +199,12 @@ export function scoreSamples(model: PcaModel, X: MatrixInput): Float64Array {
   }
   // Along each component the variance is max(variance, σ²); elsewhere it is σ².
   const along = Float64Array.from(model.explainedVariance, (v) => Math.max(v, sigma2));
+  if (!along.every((v) => v > 0)) {
+    fail('UNSUPPORTED', 'model: a kept component has zero variance (and the noise variance is 0), so the likelihood is degenerate; fit with fewer components');
+  }
   let logDet = (d - k) * (d > k ? Math.log(sigma2) : 0);
   for (const v of along) logDet += Math.log(v);
-  const xc = centered(x, asFloat64(model.mean));
+  const xc = centredInput(model, x, 'X');
   const Z = matmul(xc, model.components, { transB: true }).data;
   const out = new Float64Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
@@ -210,7 +218,7 @@ export function scoreSamples(model: PcaModel, X: MatrixInput): Float64Array {
     if (d > k) mahalanobis += Math.max(0, norm2 - projected) / sigma2;
     out[i] = -0.5 * (mahalanobis + d * LOG_2PI + logDet);
   }
-  return out;
+  return finiteResults(out, 'X', 'a log-likelihood');
 }
 
 /**

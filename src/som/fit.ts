@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { allocate } from '../linalg/dtype.js';
 import { DECAYS, scheduleAt, type Decay } from './math.js';
@@ -187,9 +187,7 @@ function resolve(options: SomOptions | undefined, X: Matrix): Resolved {
   const nb = opts.neighborhood ?? 'gaussian';
   const h = typeof nb === 'function' ? nb : neighborhoodFunction(checkChoice<Neighborhood>(nb, 'neighborhood', NEIGHBORHOODS));
   const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
+  checkSignal(signal);
   const onProgress = opts.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     fail('INVALID_OPTION', `onProgress: received ${describe(onProgress)}, expected a function`);
@@ -197,7 +195,7 @@ function resolve(options: SomOptions | undefined, X: Matrix): Resolved {
   return {
     ...grid,
     method: checkChoice<Method>(opts.method ?? 'batch', 'method', METHODS),
-    epochs: checkInt(opts.epochs ?? 10, 'epochs', 1),
+    epochs: checkInt(opts.epochs ?? 10, 'epochs', 1, MAX_ITERATIONS),
     h,
     sigma: schedule(opts.sigma, 'sigma', { start: Math.max(width, height) / 2, end: 0.5 }),
     alpha: schedule(opts.learningRate, 'learningRate', { start: 0.5, end: 0.01 }, 1),

@@ -1,6 +1,6 @@
-import { describe, fail } from '../core/errors.js';
 import { loadModel } from '../core/json.js';
-import { isMatrix, type Matrix } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
+import { checkModelFields } from '../core/model.js';
 import { TOPOLOGIES, type Topology } from './topology.js';
 
 /**
@@ -76,34 +76,33 @@ export function freezeModel(model: SomModel): SomModel {
  * ```
  */
 export function load(json: string | object): SomModel {
-  const value = loadModel<SomModel>(json, 'som');
-  const bad = (field: string, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe((value as unknown as Record<string, unknown>)[field])}, expected ${expected}`);
-  const positive = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
-  if (!positive(value.width)) bad('width', 'a positive integer');
-  if (!positive(value.height)) bad('height', 'a positive integer');
-  if (!TOPOLOGIES.includes(value.topology)) bad('topology', "'rectangular' or 'hexagonal'");
-  if (typeof value.toroidal !== 'boolean') bad('toroidal', 'a boolean');
-  const units = value.width * value.height;
-  if (!isMatrix(value.weights) || value.weights.rows !== units || value.weights.cols < 1) bad('weights', `a Matrix of ${units} rows (width × height)`);
-  if (!(value.quantizationErrors instanceof Float64Array)) bad('quantizationErrors', 'a Float64Array');
-  if (value.method !== 'batch' && value.method !== 'online') bad('method', "'batch' or 'online'");
-  if (!Number.isInteger(value.nEpochs) || value.nEpochs < 0) bad('nEpochs', 'a non-negative integer');
-  if (typeof value.completed !== 'boolean') bad('completed', 'a boolean');
-  return freezeModel(value);
+  return freezeModel(checkModel(loadModel<SomModel>(json, 'som')));
 }
 
 /**
- * Checks that `model` is a SOM (a fitted or loaded one), naming the argument.
+ * Checks that `model` is a SOM (fitted or loaded) with consistent, finite fields (what
+ * {@link load} and every function taking a model run first), naming the argument and the
+ * field.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
- * checkModel({ kind: 'pca' }); // throws INVALID_INPUT
+ * checkModel({ kind: 'pca' }); // throws INVALID_MODEL: "model: received a model of kind 'pca', expected kind 'som'"
  * ```
  */
 export function checkModel(model: unknown, name = 'model'): SomModel {
-  const m = model as Partial<SomModel> | null;
-  if (m === null || typeof m !== 'object' || m.kind !== 'som' || !isMatrix(m.weights) || typeof m.width !== 'number' || typeof m.height !== 'number') {
-    fail('INVALID_INPUT', `${name}: received ${describe(model)}, expected a SOM model (from som.fit or som.load)`);
+  const f = checkModelFields(model, 'som', name);
+  const width = f.number('width', { integer: true, min: 1 });
+  const height = f.number('height', { integer: true, min: 1 });
+  const topology = f.choice('topology', TOPOLOGIES);
+  if (f.boolean('toroidal') && topology === 'hexagonal' && height % 2 !== 0) {
+    f.bad('height', 'an even height for a toroidal hexagonal map (offset rows only line up across the wrap when their count is even)');
   }
-  return m as SomModel;
+  f.matrix('weights', { rows: width * height, cols: { min: 1 } });
+  f.floats('quantizationErrors', { float64: true, min: 0 });
+  f.choice('method', ['batch', 'online']);
+  f.number('nEpochs', { integer: true, min: 0 });
+  f.boolean('completed');
+  return model as SomModel;
 }

@@ -1,5 +1,5 @@
 import { describe, fail } from '../core/errors.js';
-import { isMatrix, asMatrix, type MatrixInput } from '../core/matrix.js';
+import { isMatrix, asMatrix, asVector, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { COLORMAPS, colormapTable, type ColormapName } from '../image/colormap.js';
 import { toRgba, type Color, type RgbaImage } from '../image/grid.js';
@@ -124,7 +124,7 @@ export function render(model: SomModel, values: MatrixInput, options?: RenderOpt
   let hits: Float64Array | undefined;
   let maxHits = 0;
   if (opts.hits !== undefined) {
-    hits = Float64Array.from(opts.hits);
+    hits = Float64Array.from(asVector(opts.hits, 'hits'));
     if (hits.length !== m.width * m.height) fail('SHAPE_MISMATCH', `hits: received ${hits.length} counts, expected ${m.width * m.height} (one per unit)`);
     for (let u = 0; u < hits.length; u++) {
       if (!(hits[u]! >= 0) || hits[u] === Infinity) fail('INVALID_OPTION', `hits: entry ${u} is ${hits[u]}, expected a finite count ≥ 0`);

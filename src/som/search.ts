@@ -9,6 +9,7 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
 import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { gemmDistanceBound, sqDistanceAt } from '../linalg/rows.js';
 
 /**
  * What a search returns for every row: its best units and their exact squared distances.
@@ -34,28 +35,6 @@ const SCREEN_MIN_FEATURES = 16;
 // Up to this many candidates a row is settled by exact distances in plain TypeScript (d
 // multiply-adds each); beyond, a float64 kernel pass over all units is cheaper.
 const DIRECT_CANDIDATES = 12;
-
-/**
- * γ_{d+5} = (d + 5)u / (1 − (d + 5)u) for unit roundoff u: a dot product of length d in any
- * summation order errs by at most γ_d Σ|xⱼwⱼ| (Higham, Accuracy and Stability of Numerical
- * Algorithms, §3.1); rounding the inputs, the norms and the final additions add a few
- * units. So a kernel distance errs by at most γ_{d+5}(‖x‖ + ‖w‖)², and the exact Σ(xⱼ − wⱼ)²
- * by far less. Two distances compared, each with its error, and a factor 2 of margin: 4γ.
- */
-function toleranceFactor(d: number, dtype: 'float32' | 'float64'): number {
-  const nu = (d + 5) * (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
-  return (4 * nu) / (1 - nu);
-}
-
-/** Σ(x[xo + j] − w[wo + j])² over j < d, in float64. */
-function exactSq(x: FloatArray, xo: number, w: Float64Array, wo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = x[xo + j]! - w[wo + j]!;
-    s += t * t;
-  }
-  return s;
-}
 
 /**
  * The rows as one kernel pass reads them: `x` (n × width, row-major) holds, for every row,
@@ -183,7 +162,7 @@ export class UnitSearch {
     const { d } = this;
     const { dtype, width, cols, shift } = view;
     const x = this.X.data;
-    const factor = toleranceFactor(width, dtype);
+    const factor = gemmDistanceBound(width, dtype);
     const direct = count === this.n; // rows in order: the kernel reads them in place
     // The weights in the kernel's columns and element type; Σ(c − w)² over the constant columns.
     const kw = allocate(dtype, units * width);
@@ -260,7 +239,7 @@ export class UnitSearch {
         let b1 = -1, e1 = Infinity, b2 = -1, e2 = Infinity;
         for (let q = 0; q < c; q++) {
           const u = cand[q]!;
-          const e = exactSq(x, i * d, W, u * d, d);
+          const e = sqDistanceAt(x, i * d, W, u * d, d);
           if (e < e1) { b2 = b1; e2 = e1; b1 = u; e1 = e; } else if (e < e2) { b2 = u; e2 = e; }
         }
         res.first[i] = b1;

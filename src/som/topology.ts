@@ -2,6 +2,7 @@
 // are on the grid, and the neighbourhood functions of the distance.
 import { describe, fail } from '../core/errors.js';
 import { portableExp } from '../core/math.js';
+import { checkBoolean, checkChoice, checkInt, checkSize } from '../core/options.js';
 
 /**
  * The layout of the units:
@@ -62,6 +63,7 @@ const ROW_STEP = Math.sqrt(3) / 2;
  * ```
  */
 export function unitPositions(grid: GridShape): Float64Array {
+  checkGrid(grid);
   const { width, height } = grid;
   const hex = grid.topology === 'hexagonal';
   const out = new Float64Array(width * height * 2);
@@ -87,7 +89,9 @@ export function unitPositions(grid: GridShape): Float64Array {
  * ```
  */
 export function gridDistances(grid: GridShape): Float64Array {
+  checkGrid(grid);
   const n = grid.width * grid.height;
+  checkSize(n * n, 'grid', `the distances between ${n} units`);
   const pos = unitPositions(grid);
   const px = grid.width;
   const py = grid.topology === 'hexagonal' ? grid.height * ROW_STEP : grid.height;
@@ -140,6 +144,7 @@ const HEX_ODD: readonly (readonly [number, number])[] = [[-1, -1], [-1, 0], [0, 
  * ```
  */
 export function neighbours(grid: GridShape): Neighbours {
+  checkGrid(grid);
   const { width, height, toroidal } = grid;
   const offsets = new Int32Array(width * height + 1);
   const list: number[] = [];
@@ -168,8 +173,9 @@ export function neighbours(grid: GridShape): Neighbours {
 }
 
 /**
- * Checks a map shape: a toroidal hexagonal map needs an even height, or its rows would not
- * line up across the wrap.
+ * Checks a map shape: an object with positive integer `width` and `height` (at most
+ * 2^24 units), a known `topology` and a boolean `toroidal`; a toroidal hexagonal map needs
+ * an even height, or its rows would not line up across the wrap.
  *
  * @example
  * ```ts
@@ -177,6 +183,12 @@ export function neighbours(grid: GridShape): Neighbours {
  * ```
  */
 export function checkGrid(grid: GridShape): void {
+  if (grid === null || typeof grid !== 'object') fail('INVALID_OPTION', `grid: received ${describe(grid)}, expected { width, height, topology, toroidal } (or a SOM model)`);
+  checkInt(grid.width, 'width', 1);
+  checkInt(grid.height, 'height', 1);
+  checkSize(grid.width * grid.height, 'width, height', 'the map (units)', 2 ** 24);
+  checkChoice(grid.topology, 'topology', TOPOLOGIES);
+  checkBoolean(grid.toroidal, 'toroidal');
   if (grid.toroidal && grid.topology === 'hexagonal' && grid.height % 2 !== 0) {
     fail('INVALID_OPTION', `height: received ${grid.height} for a toroidal hexagonal map, expected an even height (offset rows only line up across the wrap when their count is even)`);
   }

@@ -14,6 +14,13 @@ const NODES = 3;
 const MIN_INTERVALS = 50;
 /** Intervals per unit of the embedding's extent (FIt-SNE's `intervals_per_integer`). */
 const INTERVALS_PER_UNIT = 1;
+/**
+ * Most intervals per dimension: a map that a huge learning rate or exaggeration has blown
+ * up to an extent of 1e6 would otherwise ask for a (6·10⁶)² grid and never return. In 2-D,
+ * 200 intervals make grids of 1300², about 14 MB each; a map wider than that (far beyond
+ * the usual ±50) is interpolated more coarsely instead. In 1-D the grid is a line.
+ */
+const MAX_INTERVALS = { 1: 10_000, 2: 200 } as const;
 
 /**
  * The smallest m ≥ n whose prime factors are 2 and 3: the FFTs then run on lengths 6·m
@@ -83,7 +90,7 @@ export class FftRepulsion {
     }
     let width = hi - lo;
     if (!(width > 0)) width = 1e-12;
-    const boxes = smoothAtLeast(Math.max(MIN_INTERVALS, width * INTERVALS_PER_UNIT));
+    const boxes = smoothAtLeast(Math.min(MAX_INTERVALS[this.dim as 1 | 2], Math.max(MIN_INTERVALS, width * INTERVALS_PER_UNIT)));
     // A little margin so that the largest coordinate falls inside the last interval.
     return { lo, width: width * (1 + 1e-12), boxes };
   }

@@ -1,14 +1,14 @@
 import { fail } from '../core/errors.js';
 import { drive, driveAsync } from '../core/iterate.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom } from '../core/random.js';
 import { fitTransform as pcaFitTransform } from '../pca/transform.js';
 import { conditionalP, jointP, nearestNeighbours, type Csr } from './affinities.js';
 import { descend, type DescentResult, type GradientFn, type Phase } from './descent.js';
 import { repulsionFor, tsneGradient } from './forces.js';
-import { freezeModel, type TsneModel } from './model.js';
-import { resolveDescent, resolveOptions, type DescentSettings, type ResolvedOptions, type TsneMethodOption, type TsneMetric, type TsneOptions, type TsneStep } from './options.js';
+import { checkModel, freezeModel, type TsneModel } from './model.js';
+import { MAX_EXAGGERATION, resolveDescent, resolveOptions, type DescentSettings, type ResolvedOptions, type TsneMethodOption, type TsneMetric, type TsneOptions, type TsneStep } from './options.js';
 import type { OnProgress } from '../core/iterate.js';
 
 /**
@@ -114,8 +114,11 @@ function prepare(X: MatrixInput, options: TsneOptions | undefined): Prepared {
 function* fitRun(prep: Prepared): Generator<TsneStep, TsneModel, boolean | undefined> {
   const { X, opts } = prep;
   const n = X.rows, dim = opts.nComponents;
-  const P = affinities(X, opts.perplexity, opts.metric, opts.method === 'exact');
-  const Y = initialEmbedding(X, opts);
+  // The setup stages take seconds for large n: an already-aborted signal skips them (the
+  // model so far then has no affinities and the starting map, or zeros, and stopped: true).
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  const P: Csr = aborted() ? { n, rowPtr: new Int32Array(n + 1), col: new Int32Array(0), val: new Float64Array(0) } : affinities(X, opts.perplexity, opts.metric, opts.method === 'exact');
+  const Y = !aborted() ? initialEmbedding(X, opts) : isMatrix(opts.init) ? Float64Array.from(opts.init.data) : new Float64Array(n * dim);
   const gradient = tsneGradient(P, dim, repulsionFor(opts.method, dim, opts.theta));
   const early = Math.min(opts.earlyExaggerationIter, opts.nIter);
   const phases: Phase[] = [
@@ -136,10 +139,16 @@ function finish(
   Y: Float64Array, dim: number, gradient: GradientFn, result: DescentResult, settings: DescentSettings,
 ): TsneModel {
   const n = Y.length / dim;
+  const kl = gradient(Y, new Float64Array(n * dim), 1, true);
+  // A step size or exaggeration far too large for the data can throw the map beyond what
+  // the forces (or the FFT's grid) resolve: say so rather than return NaN.
+  if (!Number.isFinite(kl) || !Y.every(Number.isFinite)) {
+    fail('OUT_OF_RANGE', `learningRate, exaggeration: the map diverged (learning rate ${settings.learningRate}; its extent or KL divergence left float64's range), expected a smaller learningRate or exaggeration (or method 'barnes-hut')`);
+  }
   return freezeModel({
     ...base,
     embedding: { rows: n, cols: dim, data: Y },
-    kl: gradient(Y, new Float64Array(n * dim), 1, true),
+    kl,
     nIter: result.iteration,
     stopped: result.stopped,
     method: settings.method,
@@ -265,15 +274,16 @@ const OPTIMIZE_OPTION_NAMES = optionNames<OptimizeOptions>()('nIter', 'exaggerat
  * ```
  */
 export function optimizeSteps(model: TsneModel, options?: OptimizeOptions): Generator<TsneStep, TsneModel, boolean | undefined> {
+  checkModel(model);
   const o = checkOptions(options, OPTIMIZE_OPTION_NAMES);
   const E = model.embedding;
   const n = E.rows, dim = E.cols;
-  const exaggeration = checkNumber(o.exaggeration ?? 1, 'exaggeration', Number.MIN_VALUE);
+  const exaggeration = checkNumber(o.exaggeration ?? 1, 'exaggeration', Number.MIN_VALUE, MAX_EXAGGERATION);
   const settings = resolveDescent({
     method: o.method ?? model.method, theta: o.theta ?? model.theta, learningRate: o.learningRate ?? model.learningRate,
     ...(o.yieldEvery === undefined ? {} : { yieldEvery: o.yieldEvery }), ...(o.signal === undefined ? {} : { signal: o.signal }),
   }, n, dim, exaggeration);
-  const phase: Phase = { iterations: checkInt(o.nIter ?? 250, 'nIter', 0), exaggeration, momentum: checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1) };
+  const phase: Phase = { iterations: checkInt(o.nIter ?? 250, 'nIter', 0, MAX_ITERATIONS), exaggeration, momentum: checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1) };
   return (function* run(): Generator<TsneStep, TsneModel, boolean | undefined> {
     const A = model.affinities;
     const P: Csr = { n, rowPtr: A.rowPtr, col: A.col, val: A.val };

@@ -1,7 +1,7 @@
-import { describe, fail } from '../core/errors.js';
 import { loadModel } from '../core/json.js';
-import { isMatrix, type Matrix } from '../core/matrix.js';
-import type { TsneMethod, TsneMetric } from './options.js';
+import type { Matrix } from '../core/matrix.js';
+import { checkModelFields } from '../core/model.js';
+import { MAX_LEARNING_RATE, type TsneMethod, type TsneMetric } from './options.js';
 
 /**
  * A fitted t-SNE map: a plain, immutable, structured-clone-able object (it crosses a
@@ -69,26 +69,42 @@ export function freezeModel(model: TsneModel): TsneModel {
  * ```
  */
 export function load(json: string | object): TsneModel {
-  const value = loadModel<TsneModel>(json, 'tsne');
-  const bad = (field: string, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe((value as unknown as Record<string, unknown>)[field])}, expected ${expected}`);
-  const E = value.embedding;
-  if (!isMatrix(E) || !(E.data instanceof Float64Array) || E.cols < 1 || E.cols > 3) bad('embedding', 'a float64 Matrix with 1 to 3 columns');
-  const n = E.rows;
-  const X = value.data;
-  if (!isMatrix(X) || !(X.data instanceof Float64Array) || X.rows !== n) bad('data', `a float64 Matrix with ${n} rows`);
-  const P = value.affinities;
-  if (P === null || typeof P !== 'object' || !(P.rowPtr instanceof Int32Array) || P.rowPtr.length !== n + 1 ||
-    !(P.col instanceof Int32Array) || !(P.val instanceof Float64Array) || P.col.length !== P.val.length || P.rowPtr[n] !== P.val.length) {
-    bad('affinities', `a CSR matrix { rowPtr: Int32Array(${n + 1}), col: Int32Array, val: Float64Array }`);
+  return freezeModel(checkModel(loadModel<TsneModel>(json, 'tsne')));
+}
+
+/**
+ * Checks that `model` is a t-SNE model with consistent, finite fields (what {@link load}
+ * and every function taking a model run first), naming the argument and the field: a
+ * finite embedding and training data of the same rows, and affinities in CSR form with
+ * row pointers from 0 rising to the number of entries, columns in range and
+ * non-negative, finite values.
+ *
+ * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ *
+ * @example
+ * ```ts
+ * checkModel({}); // throws INVALID_MODEL: "model: received a model of kind undefined, expected kind 'tsne'"
+ * ```
+ */
+export function checkModel(model: unknown, name = 'model'): TsneModel {
+  const f = checkModelFields(model, 'tsne', name);
+  const n = f.matrix('embedding', { rows: { min: 1 }, cols: { min: 1, max: 3 }, float64: true }).rows;
+  f.matrix('data', { rows: n, cols: { min: 1 }, float64: true });
+  const P = f.object('affinities');
+  const rowPtr = P.ints('rowPtr', { length: n + 1, min: 0 });
+  if (rowPtr[0] !== 0) P.bad('rowPtr', 'row pointers starting at 0', `a first entry of ${rowPtr[0]}`);
+  for (let i = 0; i < n; i++) {
+    if (rowPtr[i + 1]! < rowPtr[i]!) P.bad('rowPtr', 'non-decreasing row pointers', `entries ${i} and ${i + 1} of ${rowPtr[i]} and ${rowPtr[i + 1]}`);
   }
-  for (const c of P.col) if (!(c >= 0 && c < n)) bad('affinities', `column indices in [0, ${n})`);
-  if (typeof value.kl !== 'number') bad('kl', 'a number');
-  if (!Number.isInteger(value.nIter) || value.nIter < 0) bad('nIter', 'a non-negative integer');
-  if (typeof value.stopped !== 'boolean') bad('stopped', 'a boolean');
-  if (!['exact', 'barnes-hut', 'fft'].includes(value.method)) bad('method', "'exact', 'barnes-hut' or 'fft'");
-  if (!['euclidean', 'cosine'].includes(value.metric)) bad('metric', "'euclidean' or 'cosine'");
-  for (const f of ['theta', 'learningRate', 'perplexity'] as const) {
-    if (typeof value[f] !== 'number' || !(value[f] >= 0)) bad(f, 'a non-negative number');
-  }
-  return freezeModel(value);
+  P.ints('col', { length: rowPtr[n]!, min: 0, max: n - 1 });
+  P.floats('val', { length: rowPtr[n]!, float64: true, min: 0 });
+  f.number('kl', { min: 0 });
+  f.number('nIter', { integer: true, min: 0 });
+  f.boolean('stopped');
+  f.choice('method', ['exact', 'barnes-hut', 'fft']);
+  f.choice('metric', ['euclidean', 'cosine']);
+  f.number('theta', { min: 0 });
+  f.number('learningRate', { min: Number.MIN_VALUE, max: MAX_LEARNING_RATE });
+  f.number('perplexity', { min: Number.MIN_VALUE });
+  return model as TsneModel;
 }

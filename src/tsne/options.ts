@@ -1,8 +1,8 @@
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import type { OnProgress } from '../core/iterate.js';
-import { checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
-import type { SeedLike } from '../core/random.js';
+import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
+import { checkSeed, type SeedLike } from '../core/random.js';
 
 /**
  * How the repulsive forces are computed.
@@ -234,6 +234,8 @@ const METRICS: readonly TsneMetric[] = ['euclidean', 'cosine'];
  * ```
  */
 export function autoMethod(n: number, dim: number): TsneMethod {
+  checkInt(n, 'n', 1);
+  checkInt(dim, 'dim', 1, 3);
   if (n < 500) return 'exact';
   return dim === 1 ? 'fft' : 'barnes-hut';
 }
@@ -258,14 +260,12 @@ export function resolveDescent(
   }
   const lr = opts.learningRate ?? 'auto';
   const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
+  checkSignal(signal);
   return {
     method,
     theta: checkNumber(opts.theta ?? 0.5, 'theta', 0),
-    learningRate: lr === 'auto' ? Math.max(n / exaggeration / 4, 50) : checkNumber(lr, 'learningRate', Number.MIN_VALUE),
-    yieldEvery: checkInt(opts.yieldEvery ?? 1, 'yieldEvery', 1),
+    learningRate: lr === 'auto' ? Math.max(n / exaggeration / 4, 50) : checkNumber(lr, 'learningRate', Number.MIN_VALUE, MAX_LEARNING_RATE),
+    yieldEvery: checkInt(opts.yieldEvery ?? 1, 'yieldEvery', 1, MAX_ITERATIONS),
     signal,
   };
 }
@@ -300,6 +300,16 @@ function resolveInit(init: unknown, n: number, dim: number): 'pca' | 'random' | 
   return m;
 }
 
+/**
+ * Largest `learningRate` accepted: 'auto' gives n / 48 (10⁴ for half a million points);
+ * far larger steps throw the map to extents where the forces lose every digit (1e300 gave
+ * NaN maps).
+ */
+export const MAX_LEARNING_RATE = 1e6;
+
+/** Largest `earlyExaggeration` or `exaggeration` accepted (usual values: 1 to 50). */
+export const MAX_EXAGGERATION = 1e4;
+
 /** Every option name of {@link TsneOptions} (unknown ones are rejected). */
 const TSNE_OPTION_NAMES = optionNames<TsneOptions>()('nComponents', 'perplexity', 'method', 'theta', 'nIter', 'earlyExaggeration', 'earlyExaggerationIter', 'learningRate', 'momentum', 'finalMomentum', 'init', 'metric', 'seed', 'yieldEvery', 'onProgress', 'signal');
 
@@ -315,18 +325,18 @@ export function resolveOptions(options: TsneOptions | undefined, n: number): Res
   const o = checkOptions(options, TSNE_OPTION_NAMES);
   const nComponents = checkInt(o.nComponents ?? 2, 'nComponents', 1, 3);
   const perplexity = checkPerplexity(o.perplexity ?? 30, n);
-  const earlyExaggeration = checkNumber(o.earlyExaggeration ?? 12, 'earlyExaggeration', Number.MIN_VALUE);
+  const earlyExaggeration = checkNumber(o.earlyExaggeration ?? 12, 'earlyExaggeration', Number.MIN_VALUE, MAX_EXAGGERATION);
   return {
     ...resolveDescent(o, n, nComponents, earlyExaggeration),
     nComponents,
     perplexity,
-    nIter: checkInt(o.nIter ?? 1000, 'nIter', 0),
+    nIter: checkInt(o.nIter ?? 1000, 'nIter', 0, MAX_ITERATIONS),
     earlyExaggeration,
-    earlyExaggerationIter: checkInt(o.earlyExaggerationIter ?? 250, 'earlyExaggerationIter', 0),
+    earlyExaggerationIter: checkInt(o.earlyExaggerationIter ?? 250, 'earlyExaggerationIter', 0, MAX_ITERATIONS),
     momentum: checkNumber(o.momentum ?? 0.5, 'momentum', 0, 1),
     finalMomentum: checkNumber(o.finalMomentum ?? 0.8, 'finalMomentum', 0, 1),
     init: resolveInit(o.init ?? 'pca', n, nComponents),
     metric: checkChoice<TsneMetric>(o.metric ?? 'euclidean', 'metric', METRICS),
-    seed: o.seed,
+    seed: checkSeed(o.seed),
   };
 }

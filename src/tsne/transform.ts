@@ -3,14 +3,15 @@
 // neighbours' positions, and is optimised against the fixed training embedding; new
 // points do not act on each other.
 
-import { fail } from '../core/errors.js';
+import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { conditionalP, nearestNeighbours } from './affinities.js';
 import { BarnesHutTree } from './barnes-hut.js';
 import { descend, type GradientFn } from './descent.js';
 import { metricDistances, searchRows } from './fit.js';
-import type { TsneModel } from './model.js';
+import { checkModel, type TsneModel } from './model.js';
+import { MAX_LEARNING_RATE } from './options.js';
 import { drive } from '../core/iterate.js';
 
 /**
@@ -84,6 +85,7 @@ const TRANSFORM_OPTION_NAMES = optionNames<TransformOptions>()('perplexity', 'nI
  * ```
  */
 export function transform(model: TsneModel, Xnew: MatrixInput, options?: TransformOptions): Matrix<Float64Array> {
+  checkModel(model);
   const o = checkOptions(options, TRANSFORM_OPTION_NAMES);
   const train = model.data, E = model.embedding;
   const n = train.rows, dim = E.cols;
@@ -91,8 +93,9 @@ export function transform(model: TsneModel, Xnew: MatrixInput, options?: Transfo
   if (x.cols !== train.cols) fail('SHAPE_MISMATCH', `Xnew: rows have ${x.cols} features, expected ${train.cols} (the model's training data)`);
   const m = x.rows;
   const perplexity = checkNumber(o.perplexity ?? Math.min(5, (n - 1) / 3), 'perplexity', Number.MIN_VALUE, n - 1);
-  const nIter = checkInt(o.nIter ?? 250, 'nIter', 0);
-  const learningRate = checkNumber(o.learningRate ?? 0.1, 'learningRate', Number.MIN_VALUE);
+  const nIter = checkInt(o.nIter ?? 250, 'nIter', 0, MAX_ITERATIONS);
+  const learningRate = checkNumber(o.learningRate ?? 0.1, 'learningRate', Number.MIN_VALUE, MAX_LEARNING_RATE);
+  const signal = checkSignal(o.signal);
   const momentum = checkNumber(o.momentum ?? 0.8, 'momentum', 0, 1);
   const maxGradNorm = checkNumber(o.maxGradNorm ?? 0.25, 'maxGradNorm', Number.MIN_VALUE);
   const theta = checkNumber(o.theta ?? model.theta, 'theta', 0);
@@ -103,9 +106,9 @@ export function transform(model: TsneModel, Xnew: MatrixInput, options?: Transfo
   const tree = new BarnesHutTree(dim);
   tree.build(E.data, n);
   const gradient = transformGradient(nb.index, P, k, E.data, dim, tree, theta, maxGradNorm);
-  const settings = { method: 'barnes-hut' as const, theta, learningRate, yieldEvery: Math.max(1, nIter), signal: o.signal };
+  const settings = { method: 'barnes-hut' as const, theta, learningRate, yieldEvery: Math.max(1, nIter), signal };
   drive(descend(Y, m, dim, gradient, settings, [{ iterations: nIter, exaggeration: 1, momentum }], 0, NaN), (s) => s.kl);
-  return { rows: m, cols: dim, data: Y };
+  return { rows: m, cols: dim, data: finiteResults(Y, 'Xnew', 'a coordinate of the embedding') };
 }
 
 /** Coordinate-wise median of each new point's neighbours' positions, (m × dim). */

@@ -174,6 +174,42 @@ export function memoryBytes(): number {
 }
 
 /**
+ * Releases the WebAssembly memory. Linear memory only grows, so one large call (a
+ * distance matrix of 10⁴ rows) would keep its high-water mark for the life of the page or
+ * process; `reset` drops the module instance and its memory (the engine frees it once
+ * nothing refers to it) and, when the WebAssembly backend is active, puts a fresh instance
+ * with the initial memory in its place, so later calls run on WebAssembly as before and
+ * give the same results. Safe to call at any time between calls; does nothing before
+ * `init()`.
+ *
+ * @returns the bytes released (the memory held before minus the memory held after)
+ *
+ * @example
+ * ```ts
+ * initSync();
+ * linalg.sqDistances(bigX);  // memoryBytes() is now hundreds of MB
+ * reset();                   // returns those bytes; memoryBytes() is back to its start
+ * ```
+ */
+export function reset(): number {
+  if (instance === undefined) return 0;
+  const before = instance.memoryBytes();
+  const active = kernels() === instance;
+  instance = undefined;
+  if (active) {
+    const outcome = instantiateSync();
+    if (typeof outcome === 'string') {
+      // It compiled before; if it cannot now, fall back to the TypeScript kernels, as init() would.
+      setKernels(undefined);
+      return before;
+    }
+    instance = outcome;
+    setKernels(instance);
+  }
+  return before - memoryBytes();
+}
+
+/**
  * Whether this runtime has WebAssembly with SIMD: `WebAssembly.validate` on a tiny module
  * using v128 instructions (no compilation, so a Content-Security-Policy does not affect it).
  *

@@ -172,7 +172,7 @@ describe('measures, by hand', () => {
     expect(codeOf(() => som.bmu(line, [[1, 2]]))).toBe('SHAPE_MISMATCH');
     expect(codeOf(() => som.labelMap(line, X, [1, 2]))).toBe('SHAPE_MISMATCH');
     expect(codeOf(() => som.labelMap(line, X, [1, 2, 3, 4, -1]))).toBe('INVALID_INPUT');
-    expect(codeOf(() => som.bmu({ kind: 'pca' } as unknown as som.SomModel, X))).toBe('INVALID_INPUT');
+    expect(codeOf(() => som.bmu({ kind: 'pca' } as unknown as som.SomModel, X))).toBe('INVALID_MODEL');
   });
 });
 

@@ -21,7 +21,9 @@ export function fisherRaoRowSq(d: number, m0: Float64Array, v0: Float64Array, o0
   for (let j = 0; j < d; j++) {
     const s0 = Math.sqrt(v0[o0 + j]!), s1 = Math.sqrt(v1[o1 + j]!);
     const dm = m0[o0 + j]! - m1[o1 + j]!, ds = s0 - s1;
-    const z = (0.5 * dm * dm + ds * ds) / (2 * s0 * s1);
+    // Divided by σ0 and σ1 in turn: their product is subnormal (11 bits left at 1e-320)
+    // for variances near 1e-160, their quotients are not.
+    const z = (0.5 * dm * dm + ds * ds) / (2 * s0) / s1;
     const u = z < 1e150 ? z + Math.sqrt(z * (z + 2)) : 2 * z; // z(z + 2) would overflow
     const w = 1 + u;
     const D = w === 1 ? u : Math.log(w) * (u / (w - 1));

@@ -47,7 +47,8 @@ function halfPlane2(m0: v128, v0: v128, m1: v128, v1: v128): v128 {
   const s0 = f64x2.sqrt(v0), s1 = f64x2.sqrt(v1);
   const dm = f64x2.sub(m0, m1), ds = f64x2.sub(s0, s1);
   const num = f64x2.add(f64x2.mul(f64x2.mul(f64x2.splat(0.5), dm), dm), f64x2.mul(ds, ds));
-  const z = f64x2.div(num, f64x2.mul(f64x2.mul(f64x2.splat(2), s0), s1));
+  // Divided by 2σ0 and σ1 in turn, as the TS twin (σ0·σ1 can be subnormal).
+  const z = f64x2.div(f64x2.div(num, f64x2.mul(f64x2.splat(2), s0)), s1);
   // u = z + √(z(z + 2)), or 2z where z(z + 2) would overflow.
   const u = v128.bitselect(
     f64x2.add(z, f64x2.sqrt(f64x2.mul(z, f64x2.add(z, f64x2.splat(2))))),
