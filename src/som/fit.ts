@@ -8,9 +8,10 @@ import { DECAYS, scheduleAt, type Decay } from './math.js';
 import { freezeModel, type Method, type SomModel } from './model.js';
 import { initialWeights } from './init.js';
 import { UnitSearch, type Matches } from './search.js';
-import { batchUpdate, onlineEpoch } from './update.js';
+import { OnlineTrainer } from './online.js';
+import { batchUpdate } from './update.js';
 import {
-  checkGrid, distanceTable, gridDistances, NEIGHBORHOODS, neighborhoodFunction, neighbourhoodMatrix, TOPOLOGIES,
+  checkGrid, distanceTable, gridDistances, NEIGHBORHOODS, neighborhoodFunction, neighbourhoodMatrix, supportReach, TOPOLOGIES,
   type GridShape, type Neighborhood, type NeighborhoodFunction, type Topology,
 } from './topology.js';
 
@@ -68,7 +69,8 @@ export interface SomOptions {
   /**
    * `'batch'`: Kohonen's batch map, fast (one distance pass and one matrix product per
    * epoch); `'online'`: the classic per-row update (rows in a seeded random order every
-   * epoch; σ and α decay row by row).
+   * epoch; σ and α decay row by row; units where a built-in neighbourhood is 0, or below
+   * 1e-8 of its peak for `'gaussian'` and `'mexican-hat'`, are not moved).
    * @defaultValue 'batch'
    */
   method?: Method;
@@ -135,6 +137,8 @@ interface Resolved extends GridShape {
   readonly method: Method;
   readonly epochs: number;
   readonly h: NeighborhoodFunction;
+  /** Where the neighbourhood ends, per unit of σ (`Infinity` for a caller's function). */
+  readonly reach: number;
   readonly sigma: Schedule;
   readonly alpha: Schedule;
   readonly decay: Decay;
@@ -185,7 +189,8 @@ function resolve(options: SomOptions | undefined, X: Matrix): Resolved {
     fail('UNSUPPORTED', `width × height: received ${width} × ${height} = ${width * height} units, expected at most ${MAX_UNITS}: the neighbourhood and grid-distance tables hold units² numbers each`);
   }
   const nb = opts.neighborhood ?? 'gaussian';
-  const h = typeof nb === 'function' ? nb : neighborhoodFunction(checkChoice<Neighborhood>(nb, 'neighborhood', NEIGHBORHOODS));
+  const name = typeof nb === 'function' ? undefined : checkChoice<Neighborhood>(nb, 'neighborhood', NEIGHBORHOODS);
+  const h = name === undefined ? nb as NeighborhoodFunction : neighborhoodFunction(name);
   const signal = opts.signal;
   checkSignal(signal);
   const onProgress = opts.onProgress;
@@ -197,6 +202,7 @@ function resolve(options: SomOptions | undefined, X: Matrix): Resolved {
     method: checkChoice<Method>(opts.method ?? 'batch', 'method', METHODS),
     epochs: checkInt(opts.epochs ?? 10, 'epochs', 1, MAX_ITERATIONS),
     h,
+    reach: name === undefined ? Infinity : supportReach(name),
     sigma: schedule(opts.sigma, 'sigma', { start: Math.max(width, height) / 2, end: 0.5 }),
     alpha: schedule(opts.learningRate, 'learningRate', { start: 0.5, end: 0.01 }, 1),
     decay: checkChoice<Decay>(opts.decay ?? 'exponential', 'decay', DECAYS),
@@ -225,14 +231,14 @@ function* run(X: Matrix, o: Resolved): Generator<SomStep, SomModel, boolean | un
   const units = o.width * o.height;
   const W = initialWeights(X, o);
   // Online: the grid distances themselves; batch: grouped by value (the table is smaller).
-  const G = o.method === 'online' ? gridDistances(o) : undefined;
+  const online = o.method === 'online' ? new OnlineTrainer(X, o, gridDistances(o), W) : undefined;
   const table = o.method === 'batch' ? distanceTable(gridDistances(o)) : undefined;
   const search = new UnitSearch(X);
   const errors: number[] = [];
   let completed = true;
   let matches: Matches | undefined;
   const batch = o.method === 'batch'
-    ? { H: new Float64Array(units * units), S: new Float64Array(units * d), N: new Float64Array(units), num: new Float64Array(units * d) }
+    ? { H: new Float64Array(units * units), sums: { S: new Float64Array(units * d), N: new Float64Array(units) }, num: new Float64Array(units * d) }
     : undefined;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     if (o.signal?.aborted === true) {
@@ -240,7 +246,7 @@ function* run(X: Matrix, o: Resolved): Generator<SomStep, SomModel, boolean | un
       break;
     }
     // The epoch's assignment: the batch update uses it; its error is the epoch's.
-    matches = search.find(W, units, false, matches);
+    matches = search.find(W, units, false, matches, batch?.sums);
     const qe = meanRoot(matches.firstDist);
     errors.push(qe);
     let sigma: number, alpha: number;
@@ -248,9 +254,9 @@ function* run(X: Matrix, o: Resolved): Generator<SomStep, SomModel, boolean | un
       sigma = scheduleAt(o.sigma.start, o.sigma.end, o.decay, o.epochs > 1 ? epoch / (o.epochs - 1) : 0);
       alpha = NaN;
       neighbourhoodMatrix(table!, o.h, sigma, batch.H);
-      batchUpdate(X, matches.first, batch.H, W, units, batch.S, batch.N, batch.num);
+      batchUpdate(batch.sums, batch.H, W, units, d, batch.num);
     } else {
-      ({ sigma, alpha } = onlineEpoch(X, o, G!, W, units, epoch));
+      ({ sigma, alpha } = online!.epoch(epoch));
     }
     const stop = yield { epoch: epoch + 1, sigma, learningRate: alpha, weights: weightsMatrix(W, units, d, X), quantizationError: qe };
     if (stop === true && epoch + 1 < o.epochs) {
@@ -272,7 +278,7 @@ function* run(X: Matrix, o: Resolved): Generator<SomStep, SomModel, boolean | un
  * aborted `signal`, checked before every epoch.
  *
  * @param X - (nSamples, nFeatures); float32 data gives float32 weights
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH` for an
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH` for an
  *   `init` matrix of the wrong shape, and the coercion errors of `asMatrix`
  *
  * @example
@@ -301,7 +307,7 @@ const qeOf = (s: SomStep): number => s.quantizationError;
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix; float32 stays float32
  * @returns a frozen {@link SomModel}
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH`, and the
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH`, and the
  *   coercion errors of `asMatrix`
  *
  * @see Kohonen (1982), "Self-organized formation of topologically correct feature maps", Biol. Cybern. 43

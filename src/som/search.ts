@@ -37,6 +37,22 @@ const SCREEN_MIN_FEATURES = 16;
 const DIRECT_CANDIDATES = 12;
 
 /**
+ * Per-unit sums of the rows each unit wins, (units × d), and their counts (units): what the
+ * batch map needs from an assignment. Filled while the rows are matched, in row order, so
+ * each row is read from memory once for both.
+ *
+ * @example
+ * ```ts
+ * const sums: UnitSums = { S: new Float64Array(units * d), N: new Float64Array(units) };
+ * search.find(W, units, false, undefined, sums);
+ * ```
+ */
+export interface UnitSums {
+  readonly S: Float64Array;
+  readonly N: Float64Array;
+}
+
+/**
  * The rows as one kernel pass reads them: `x` (n × width, row-major) holds, for every row,
  * the columns `cols` of X (all of them when undefined) minus `shift`. The columns left
  * out are constant over the data (value `constant[j]`): they add Σ(c − w)² per unit, the
@@ -67,12 +83,27 @@ export class UnitSearch {
   readonly n: number;
   readonly d: number;
   private readonly X: Matrix;
-  /** The rows as X itself (float64 or float32). */
-  private readonly plain: KernelRows;
+  /** The rows as X itself (float64 or float32): made at its first use (screened rows rarely need it). */
+  private plainRows: KernelRows | undefined;
   /** The float32 copy for screening, on the WebAssembly backend. */
   private readonly screened: KernelRows | undefined;
   /** Per column: its value when constant over the data, NaN otherwise. */
   private readonly constant: Float64Array;
+  /** 0 … n − 1. */
+  private all: Int32Array | undefined;
+  /** Work arrays of the passes, by name, kept across calls (no large allocation per epoch). */
+  private readonly buffers = new Map<string, Float64Array | Float32Array | Int32Array>();
+
+  private buffer(name: string, type: 'float64', length: number): Float64Array;
+  private buffer(name: string, type: 'float32' | 'float64', length: number): FloatArray;
+  private buffer(name: string, type: 'int32', length: number): Int32Array;
+  private buffer(name: string, type: 'float32' | 'float64' | 'int32', length: number): Float64Array | Float32Array | Int32Array {
+    const have = this.buffers.get(name);
+    if (have !== undefined && have.length >= length) return have.length === length ? have : have.subarray(0, length);
+    const made = type === 'int32' ? new Int32Array(length) : allocate(type, length);
+    this.buffers.set(name, made);
+    return made;
+  }
 
   /**
    * @param X - (n × d), float64 or float32
@@ -83,16 +114,24 @@ export class UnitSearch {
     this.X = X;
     this.n = n;
     this.d = d;
+    this.constant = new Float64Array(d).fill(NaN);
+    const mirror = screen && data instanceof Float64Array && d >= SCREEN_MIN_FEATURES && activeBackendName() === 'wasm';
+    this.screened = mirror ? this.mirror(data, n, d) : undefined;
+  }
+
+  /** The rows as X itself, with their norms. */
+  private get plain(): KernelRows {
+    if (this.plainRows !== undefined) return this.plainRows;
+    const { n, d } = this;
+    const data = this.X.data;
     const rowNorm = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0, p = i * d; j < d; j++, p++) s += data[p]! * data[p]!;
       rowNorm[i] = Math.sqrt(s);
     }
-    this.plain = { x: data, dtype: data instanceof Float32Array ? 'float32' : 'float64', width: d, cols: undefined, shift: undefined, rowNorm };
-    this.constant = new Float64Array(d).fill(NaN);
-    const mirror = screen && data instanceof Float64Array && d >= SCREEN_MIN_FEATURES && activeBackendName() === 'wasm';
-    this.screened = mirror ? this.mirror(data, n, d) : undefined;
+    this.plainRows = { x: data, dtype: data instanceof Float32Array ? 'float32' : 'float64', width: d, cols: undefined, shift: undefined, rowNorm };
+    return this.plainRows;
   }
 
   /** The float32 copy of the non-constant columns minus their mean, with its row norms. */
@@ -131,25 +170,48 @@ export class UnitSearch {
 
   /**
    * The best unit of every row against `W` (units × d, float64), or the two best with
-   * `two`. Results go into `out` when given (reused across epochs).
+   * `two`. Results go into `out` when given (reused across epochs); with `sums`, also the
+   * per-unit sums and counts of the rows won, added in row order.
    */
-  find(W: Float64Array, units: number, two = false, out?: Matches): Matches {
+  find(W: Float64Array, units: number, two = false, out?: Matches, sums?: UnitSums): Matches {
     const { n } = this;
     const res: Matches = {
       first: out?.first ?? new Int32Array(n),
       firstDist: out?.firstDist ?? new Float64Array(n),
       ...(two ? { second: out?.second ?? new Int32Array(n) } : {}),
     };
-    const all = Int32Array.from({ length: n }, (_, i) => i);
+    if (sums !== undefined) {
+      sums.S.fill(0);
+      sums.N.fill(0);
+    }
+    const all = this.all ??= Int32Array.from({ length: n }, (_, i) => i);
     if (this.screened === undefined) {
-      this.pass(this.plain, W, units, two, all, n, Infinity, res);
+      this.pass(this.plain, W, units, two, all, n, Infinity, res, sums);
       return res;
     }
     // Float32 screening: rows whose winners are clear are done; the others (more than a
     // few units within the float32 bound of a winner) get a float64 kernel pass.
-    const queued = this.pass(this.screened, W, units, two, all, n, DIRECT_CANDIDATES, res);
-    if (queued.length > 0) this.pass(this.plain, W, units, two, queued, queued.length, Infinity, res);
+    const queued = this.pass(this.screened, W, units, two, all, n, DIRECT_CANDIDATES, res, sums);
+    if (queued.length > 0) {
+      this.pass(this.plain, W, units, two, queued, queued.length, Infinity, res);
+      // The sums skipped the queued rows: add every row again, in order (the same
+      // additions in the same order as on the other backend, so the same bits).
+      if (sums !== undefined) this.sum(res.first, sums);
+    }
     return res;
+  }
+
+  /** sums ← the per-unit sums and counts of the rows by `first`, in row order. */
+  private sum(first: Int32Array, { S, N }: UnitSums): void {
+    const { n, d } = this;
+    const x = this.X.data;
+    S.fill(0);
+    N.fill(0);
+    for (let i = 0; i < n; i++) {
+      const u = first[i]!;
+      N[u] = N[u]! + 1;
+      for (let j = 0, p = i * d, q = u * d; j < d; j++) S[q + j] = S[q + j]! + x[p + j]!;
+    }
   }
 
   /**
@@ -158,15 +220,15 @@ export class UnitSearch {
    * distance are the candidates. At most `maxCandidates`: they are measured exactly and the
    * row is resolved; more: the row is returned for a more precise pass.
    */
-  private pass(view: KernelRows, W: Float64Array, units: number, two: boolean, which: Int32Array, count: number, maxCandidates: number, res: Matches): Int32Array {
+  private pass(view: KernelRows, W: Float64Array, units: number, two: boolean, which: Int32Array, count: number, maxCandidates: number, res: Matches, sums?: UnitSums): Int32Array {
     const { d } = this;
     const { dtype, width, cols, shift } = view;
     const x = this.X.data;
     const factor = gemmDistanceBound(width, dtype);
     const direct = count === this.n; // rows in order: the kernel reads them in place
     // The weights in the kernel's columns and element type; Σ(c − w)² over the constant columns.
-    const kw = allocate(dtype, units * width);
-    const extra = new Float64Array(units);
+    const kw = this.buffer(`w${dtype}`, dtype, units * width);
+    const extra = this.buffer('extra', 'float64', units).fill(0);
     let wmax = 0, anyExtra = false;
     for (let u = 0; u < units; u++) {
       let s = 0;
@@ -188,13 +250,13 @@ export class UnitSearch {
     }
     wmax = Math.sqrt(wmax);
     const block = Math.max(8, Math.min(4096, Math.floor(524288 / Math.max(1, width)), Math.floor(1048576 / Math.max(1, units))));
-    const D = allocate(dtype, Math.min(block, count) * units);
-    const gathered = direct ? view.x : allocate(dtype, Math.min(block, count) * width);
-    const idx = new Int32Array(block);
-    const mins = allocate(dtype, block);
-    const idx2 = new Int32Array(block);
-    const mins2 = allocate(dtype, block);
-    const cand = new Int32Array(units);
+    const D = this.buffer(`D${dtype}`, dtype, Math.min(block, count) * units);
+    const gathered = direct ? view.x : this.buffer(`x${dtype}`, dtype, Math.min(block, count) * width);
+    const idx = this.buffer('idx', 'int32', block);
+    const mins = this.buffer(`m${dtype}`, dtype, block);
+    const idx2 = this.buffer('idx2', 'int32', block);
+    const mins2 = this.buffer(`m2${dtype}`, dtype, block);
+    const cand = this.buffer('cand', 'int32', units);
     const queue: number[] = [];
     for (let start = 0; start < count; start += block) {
       const m = Math.min(block, count - start);
@@ -237,10 +299,31 @@ export class UnitSearch {
         }
         // The candidates, exactly: the smallest (and second smallest) Σ(x − w)², lowest index on ties.
         let b1 = -1, e1 = Infinity, b2 = -1, e2 = Infinity;
-        for (let q = 0; q < c; q++) {
-          const u = cand[q]!;
-          const e = sqDistanceAt(x, i * d, W, u * d, d);
-          if (e < e1) { b2 = b1; e2 = e1; b1 = u; e1 = e; } else if (e < e2) { b2 = u; e2 = e; }
+        if (c === 1 && sums !== undefined) {
+          // One candidate: its distance and its sum in one read of the row (the same
+          // operations, in the same order, as sqDistanceAt and the sum below).
+          const { S, N } = sums;
+          b1 = cand[0]!;
+          let e = 0;
+          for (let j = 0, p = i * d, q = b1 * d; j < d; j++) {
+            const v = x[p + j]!;
+            const t = v - W[q + j]!;
+            e += t * t;
+            S[q + j] = S[q + j]! + v;
+          }
+          e1 = e;
+          N[b1] = N[b1]! + 1;
+        } else {
+          for (let q = 0; q < c; q++) {
+            const u = cand[q]!;
+            const e = sqDistanceAt(x, i * d, W, u * d, d);
+            if (e < e1) { b2 = b1; e2 = e1; b1 = u; e1 = e; } else if (e < e2) { b2 = u; e2 = e; }
+          }
+          if (sums !== undefined) {
+            const { S, N } = sums;
+            N[b1] = N[b1]! + 1;
+            for (let j = 0, p = i * d, q = b1 * d; j < d; j++) S[q + j] = S[q + j]! + x[p + j]!;
+          }
         }
         res.first[i] = b1;
         res.firstDist[i] = e1;

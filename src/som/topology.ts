@@ -251,6 +251,27 @@ export function neighborhoodFunction(name: Neighborhood): NeighborhoodFunction {
 }
 
 /**
+ * How far a built-in neighbourhood reaches, in units of σ: beyond reach·σ it is 0
+ * (`'bubble'`, `'triangle'`) or below 1e-8 of its peak in magnitude (`'gaussian'`:
+ * exp(−d²/2σ²) < 1e-8 beyond σ·√(2·ln 10⁸) ≈ 6.07σ; `'mexican-hat'`: |1 − q|·exp(−q/2),
+ * q = d²/σ², falls for q > 3 and is 4.6e-9 at q = 46). The online rule leaves the units
+ * beyond it where they are.
+ *
+ * @example
+ * ```ts
+ * supportReach('bubble'); // 1
+ * ```
+ */
+export function supportReach(name: Neighborhood): number {
+  switch (name) {
+    case 'gaussian': return 6.06970852; // √(2·ln 10⁸) = 6.0697085175…, rounded up (a literal: the same in every engine)
+    case 'bubble': return 1;
+    case 'triangle': return 1;
+    case 'mexican-hat': return Math.sqrt(46);
+  }
+}
+
+/**
  * The grid distances of a map as its few distinct values and, for every pair of units,
  * the index of its value: the neighbourhood function is then evaluated once per distinct
  * distance (a few hundred on a 20 × 20 map) instead of once per pair (160,000).
