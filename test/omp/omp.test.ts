@@ -290,7 +290,85 @@ describe.each(backendNames)('omp on the %s backend', (backend) => {
     omp.lasso(D, X, { alpha: 0.01 });
     expect([D.data, X.data, G.data, DX.data, norms].map((a) => Array.from(a))).toEqual(copies);
   });
+
+  it('agrees between CSR, dense and the Gram path past four atoms and past a 64-atom factor', () => {
+    // k > 4 takes several passes over the atoms per update; k > 64 grows the Cholesky factor
+    const D = dictionary(150, 100, 71);
+    const X: Matrix<Float64Array> = { rows: 7, cols: 100, data: fill(new Float64Array(700), 72) };
+    const G = gram(D, { outer: true });
+    const DX = matmul(D, X, { transB: true });
+    const norms = Array.from({ length: 7 }, (_, i) => X.data.subarray(i * 100, (i + 1) * 100).reduce((s, v) => s + v * v, 0));
+    for (const [opts, atLeast] of [[{ nNonzero: 9 }, 9], [{ tol: 1e-6 }, 65], [{ nNonzero: 80 }, 80]] as const) {
+      const r = omp.encode(D, X, { ...opts, returnSparse: true });
+      const g = omp.encodeGram(G, DX, { ...opts, norms, returnSparse: true });
+      expect(Array.from(g.codes.data)).toEqual(Array.from(r.codes.data));
+      expect(Array.from(g.nIter)).toEqual(Array.from(r.nIter));
+      expect(Math.max(...r.nIter)).toBeGreaterThanOrEqual(atLeast);
+      const s = r.sparse!;
+      const dense = new Float64Array(7 * 150);
+      for (let i = 0; i < 7; i++) {
+        for (let p = s.indptr[i]!; p < s.indptr[i + 1]!; p++) {
+          if (p > s.indptr[i]!) expect(s.indices[p]!).toBeGreaterThan(s.indices[p - 1]!);
+          dense[i * 150 + s.indices[p]!] = s.values[p]!;
+        }
+      }
+      expect(Array.from(dense)).toEqual(Array.from(r.codes.data));
+      for (let i = 0; i < 7; i++) {
+        const S = supportOf(r.codes, i);
+        const ls = leastSquares(D, X.data.subarray(i * 100), S);
+        S.forEach((a, t) => expect(Math.abs(r.codes.data[i * 150 + a]! - ls[t]!)).toBeLessThan(1e-8));
+      }
+    }
+  });
+
+  it('makes no typed arrays per signal or per atom on a warm call, only its results', () => {
+    // Deterministic: counts typed arrays constructed and views taken (subarray) during a call.
+    // Scratch is kept between calls, so a warm call makes codes, nIter and the CSR arrays
+    // (indptr, indices, values), plus the few views the WebAssembly kernels copy through,
+    // however many signals and atoms it codes.
+    const D = dictionary(32, 24, 81);
+    const count = (rows: number, nNonzero: number): number => {
+      const X: Matrix<Float64Array> = { rows, cols: 24, data: fill(new Float64Array(rows * 24), 82) };
+      const call = () => omp.encode(D, X, { nNonzero, returnSparse: true });
+      call(); // warm: scratch sized
+      return typedArraysMadeBy(call);
+    };
+    const small = count(20, 2);
+    expect(small).toBeLessThanOrEqual(backend === 'js' ? 5 : 12);
+    expect(count(600, 6)).toBe(small);
+  });
 });
+
+/** How many typed arrays `f` constructs (any way) or views it takes with subarray. */
+function typedArraysMadeBy(f: () => void): number {
+  let made = 0;
+  const g = globalThis as unknown as Record<string, unknown>;
+  const names = ['Float64Array', 'Float32Array', 'Int32Array', 'Uint8Array', 'Uint32Array'];
+  const saved = names.map((k) => g[k] as new (...args: unknown[]) => unknown);
+  const proto = Object.getPrototypeOf(Float64Array.prototype) as { subarray: (...args: unknown[]) => unknown };
+  const subarray = proto.subarray;
+  try {
+    names.forEach((k, i) => {
+      g[k] = new Proxy(saved[i]!, {
+        construct(target, args, newTarget) {
+          made++;
+          return Reflect.construct(target, args, newTarget) as object;
+        },
+      });
+    });
+    proto.subarray = function (this: unknown, ...args: unknown[]) {
+      made++;
+      return subarray.apply(this, args);
+    };
+    f();
+  } finally {
+    names.forEach((k, i) => {
+      g[k] = saved[i];
+    });
+    proto.subarray = subarray;
+  }
+  return made;
+}
 
 describe('validation', () => {
   const D = [[1, 0], [0, 1], [0.6, 0.8]];
