@@ -4,6 +4,7 @@
  * directly; import the subpaths (`latentspace/linalg`, …) to load only what you use.
  *
  * @packageDocumentation
+ * @module latentspace
  */
 export * from './core/index.js';
 export * as core from './core/index.js';

@@ -1,5 +1,5 @@
 /**
- * Machine-readable category of a {@link LatentSpaceError}.
+ * Machine-readable category of a {@link core!LatentSpaceError}.
  *
  * - `SHAPE_MISMATCH`: dimensions of two arguments disagree, or an array is ragged.
  * - `EMPTY_INPUT`: an input has no rows or no columns.
@@ -45,7 +45,7 @@ export class LatentSpaceError extends Error {
   }
 }
 
-/** Throws a {@link LatentSpaceError}; typed `never` so it can end an expression. */
+/** Throws a {@link core!LatentSpaceError}; typed `never` so it can end an expression. */
 export function fail(code: ErrorCode, message: string): never {
   throw new LatentSpaceError(code, message);
 }
@@ -88,11 +88,34 @@ export function assertNever(value: never, what: string): never {
   return fail('INVALID_OPTION', `${what}: unexpected value ${describe(value)}`);
 }
 
+/**
+ * A number as error messages show it: integers exactly (sizes and indices stay exact),
+ * other values to 5 significant digits (more when fewer would make them look like an
+ * integer), and magnitudes below 1e-4 or from 1e15 up in exponent form.
+ *
+ * @example
+ * ```ts
+ * [formatNumber(499 / 3), formatNumber(123456789), formatNumber(2.0000001), formatNumber(1 / 3e9)];
+ * // ['166.33', '123456789', '2.0000001', '3.3333e-10']
+ * ```
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (Number.isInteger(value) && magnitude < 1e21) return String(value);
+  if (magnitude < 1e-4 || magnitude >= 1e15) return value.toExponential(4).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  for (let digits = 5; ; digits++) {
+    // Number() drops the zeros toPrecision pads with; 17 digits always give the value back.
+    const shown = Number(value.toPrecision(digits));
+    if (!Number.isInteger(shown) || digits >= 17) return String(shown);
+  }
+}
+
 /** A short, safe description of any value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;

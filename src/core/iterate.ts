@@ -73,7 +73,8 @@ function report<S>(step: S, cost: (s: S) => number, t0: number, onProgress: OnPr
 /**
  * Runs a generator of steps to its end: the synchronous variant of every iterative
  * algorithm. After each step, `onProgress` may ask to stop; the generator receives that
- * as `next(true)` and returns its result so far.
+ * as `next(true)` and returns its result so far. This is how a module's `fit` runs its
+ * `steps`, and the way to run `steps` yourself (with a cost of your choosing to report).
  *
  * @example
  * ```ts

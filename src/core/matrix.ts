@@ -90,27 +90,42 @@ export function isMatrix(value: unknown): value is Matrix {
 }
 
 /**
+ * {@link asMatrix} with the default name `'X'` and the options (a flat array's shape, the
+ * element type) as the second argument.
+ *
+ * @example
+ * ```ts
+ * asMatrix(new Float64Array([1, 2, 3, 4, 5, 6]), { rows: 2, cols: 3 }).rows; // 2
+ * ```
+ */
+export function asMatrix(input: MatrixInput, options?: AsMatrixOptions): Matrix;
+/**
  * Turns any accepted matrix-like input into a validated {@link Matrix}.
  *
  * Accepts `number[][]` (or an array of typed-array rows), a Matrix, `{ rows, cols, data }`
- * with any numeric array, a flat array with `options.rows`/`options.cols`, a 2-D ndarray
- * with any strides and offset, or an ml-matrix `Matrix`. Checks that it is rectangular,
- * non-empty and finite, naming `name` in every error. The input is never modified; it is
- * copied only when its layout or element type requires it, so the result may share
- * memory with a contiguous float input.
+ * with any numeric array, a flat array with its shape (`asMatrix(flat, { rows, cols })`, or
+ * `asMatrix(flat, name, { rows, cols })`), a 2-D ndarray with any strides and offset, or an
+ * ml-matrix `Matrix`. Checks that it is rectangular, non-empty and finite, naming `name` in
+ * every error. The input is never modified; it is copied only when its layout or element
+ * type requires it, so the result may share memory with a contiguous float input.
  *
  * @param input - the matrix-like value, shape (rows, cols)
- * @param name - the argument's name, used in error messages
- * @throws {@link LatentSpaceError} `INVALID_INPUT`, `EMPTY_INPUT`, `SHAPE_MISMATCH`, `NON_FINITE`
+ * @param name - the argument's name, used in error messages (default `'X'`); or, in its
+ *   place, the options (a flat array's shape)
+ * @param options - a flat array's `rows` and `cols`, and the element type
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT`, `EMPTY_INPUT`, `SHAPE_MISMATCH`, `NON_FINITE`
  *
  * @example
  * ```ts
  * const X = asMatrix([[1, 2], [3, 4], [5, 6]], 'X');
  * [X.rows, X.cols, X.data[5]]; // [3, 2, 6]
+ * asMatrix(new Float64Array([1, 2, 3, 4, 5, 6]), { rows: 2, cols: 3 }).rows; // 2
  * ```
  */
-export function asMatrix(input: MatrixInput, name = 'X', options?: AsMatrixOptions): Matrix {
-  const opts = checkOptions(options, AS_MATRIX_OPTION_NAMES);
+export function asMatrix(input: MatrixInput, name?: string, options?: AsMatrixOptions): Matrix;
+export function asMatrix(input: MatrixInput, nameOrOptions?: string | AsMatrixOptions, options?: AsMatrixOptions): Matrix {
+  const [name, given] = nameAndOptions(nameOrOptions, options);
+  const opts = checkOptions(given, AS_MATRIX_OPTION_NAMES);
   if (opts.dtype !== undefined) checkChoice(opts.dtype, 'dtype', DTYPES);
   const m = coerce(input, name, opts);
   if (m.rows === 0 || m.cols === 0) {
@@ -118,6 +133,15 @@ export function asMatrix(input: MatrixInput, name = 'X', options?: AsMatrixOptio
   }
   checkFinite(m, name);
   return m;
+}
+
+/** The name and the options of `asMatrix(input, name?, options?)` or `asMatrix(input, options?)`. */
+function nameAndOptions<O extends object>(nameOrOptions: string | O | undefined, options: O | undefined): [string, O | undefined] {
+  if (nameOrOptions === undefined || typeof nameOrOptions === 'string') return [nameOrOptions ?? 'X', options];
+  if (options !== undefined) {
+    fail('INVALID_OPTION', `options: received options in both the second and the third argument, expected asMatrix(input, options) or asMatrix(input, name, options)`);
+  }
+  return ['X', nameOrOptions];
 }
 
 /**
@@ -128,8 +152,66 @@ export function asMatrix(input: MatrixInput, name = 'X', options?: AsMatrixOptio
  * asMatrix64(new Float32Array([1, 2]), 'x', { rows: 1, cols: 2 }).data instanceof Float64Array; // true
  * ```
  */
-export function asMatrix64(input: MatrixInput, name = 'X', options?: Omit<AsMatrixOptions, 'dtype'>): Matrix<Float64Array> {
-  return asMatrix(input, name, { ...checkOptions(options), dtype: 'float64' }) as Matrix<Float64Array>;
+export function asMatrix64(input: MatrixInput, options?: Omit<AsMatrixOptions, 'dtype'>): Matrix<Float64Array>;
+export function asMatrix64(input: MatrixInput, name?: string, options?: Omit<AsMatrixOptions, 'dtype'>): Matrix<Float64Array>;
+export function asMatrix64(input: MatrixInput, nameOrOptions?: string | Omit<AsMatrixOptions, 'dtype'>, options?: Omit<AsMatrixOptions, 'dtype'>): Matrix<Float64Array> {
+  const [name, given] = nameAndOptions(nameOrOptions, options);
+  return asMatrix(input, name, { ...checkOptions(given), dtype: 'float64' }) as Matrix<Float64Array>;
+}
+
+/**
+ * Every {@link MatrixInput} but a flat array: the forms whose rows are known without a shape.
+ * Functions that take samples as rows accept these, or one sample as a flat array
+ * ({@link FlatArray}), for which they answer with one row.
+ */
+export type RowsInput = Exclude<MatrixInput, FlatArray>;
+
+/** What {@link asRows} returns: the samples as a Matrix, and whether the input was one row. */
+export interface Rows<T extends FloatArray = FloatArray> {
+  readonly matrix: Matrix<T>;
+  /** True when the input was a single row (a flat array): the caller answers with one row. */
+  readonly single: boolean;
+}
+
+/**
+ * The rule of every function that takes samples as the rows of a matrix: a matrix-like
+ * input as {@link asMatrix} takes it, or one sample as a plain `number[]` or a 1-D typed
+ * array, read as a (1 × length) matrix. `single` says which it was, so the function can
+ * answer a single row with a single row ({@link singleRow}).
+ *
+ * @example
+ * ```ts
+ * asRows([1, 2, 3], 'X'); // { matrix: (1 × 3), single: true }
+ * asRows([[1, 2, 3]], 'X').single; // false
+ * ```
+ */
+export function asRows(input: RowsInput | FlatArray, name: string, options: { dtype: 'float64' }): Rows<Float64Array>;
+export function asRows(input: RowsInput | FlatArray, name?: string, options?: Pick<AsMatrixOptions, 'dtype'>): Rows;
+export function asRows(input: RowsInput | FlatArray, name = 'X', options?: Pick<AsMatrixOptions, 'dtype'>): Rows {
+  if (isFlat(input)) {
+    const n = input.length;
+    return { matrix: asMatrix({ rows: n === 0 ? 0 : 1, cols: n, data: input }, name, options), single: true };
+  }
+  return { matrix: asMatrix(input, name, options), single: false };
+}
+
+/** A plain array whose first entry is not an array, or a 1-D typed array. */
+function isFlat(input: unknown): input is FlatArray {
+  if (Array.isArray(input)) return input.length > 0 && !isRowLike(input[0]);
+  return ArrayBuffer.isView(input) && !(input instanceof DataView);
+}
+
+/**
+ * The one row of a (1 × cols) result, for functions that answer one sample with one row
+ * (see {@link asRows}); the row shares the result's memory.
+ *
+ * @example
+ * ```ts
+ * singleRow({ rows: 1, cols: 2, data: new Float64Array([3, 4]) }); // Float64Array [3, 4]
+ * ```
+ */
+export function singleRow<T extends FloatArray>(m: Matrix<T>): T {
+  return m.data.subarray(0, m.cols) as T;
 }
 
 function coerce(input: MatrixInput, name: string, options: AsMatrixOptions): Matrix {
@@ -146,7 +228,7 @@ function coerce(input: MatrixInput, name: string, options: AsMatrixOptions): Mat
   if (ArrayBuffer.isView(input) || Array.isArray(input)) {
     const { rows, cols } = options;
     if (rows === undefined || cols === undefined) {
-      return fail('INVALID_INPUT', `${name}: received a flat array without a shape, expected options { rows, cols } (or pass number[][])`);
+      return fail('INVALID_INPUT', `${name}: received a flat array of ${(input as FlatArray).length} values without a shape, expected its shape, as in asMatrix(data, { rows, cols }) or asMatrix(data, name, { rows, cols }), or number[][]`);
     }
     return fromFlat(input as FlatArray, rows, cols, name, dtype);
   }

@@ -150,7 +150,7 @@ export class ModelFields {
  * its `load` and by every function that takes a model. `name` is the argument's name in
  * errors (`model`, or `model` of `load`).
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` for anything but an object of that kind
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` for anything but an object of that kind
  *
  * @example
  * ```ts

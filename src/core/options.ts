@@ -1,4 +1,4 @@
-import { describe, fail } from './errors.js';
+import { describe, fail, formatNumber } from './errors.js';
 
 /** Checks an integer option in [min, max]; `name` is used in the error. */
 export function checkInt(value: unknown, name: string, min = -Infinity, max = Infinity): number {
@@ -150,7 +150,7 @@ function editDistance(a: string, b: string): number {
 /** ' in [min, max]', ' ≥ min', ' ≤ max' or '' for error messages. */
 export function range(min: number, max: number): string {
   if (min === -Infinity && max === Infinity) return '';
-  if (max === Infinity) return ` ≥ ${min}`;
-  if (min === -Infinity) return ` ≤ ${max}`;
-  return ` in [${min}, ${max}]`;
+  if (max === Infinity) return ` ≥ ${formatNumber(min)}`;
+  if (min === -Infinity) return ` ≤ ${formatNumber(max)}`;
+  return ` in [${formatNumber(min)}, ${formatNumber(max)}]`;
 }

@@ -53,7 +53,7 @@ export interface SklearnReader {
  * an estimator among `accepted`) and returns a {@link SklearnReader}.
  *
  * @param fn - the calling function, for messages (`'pca.fromSklearn'`)
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

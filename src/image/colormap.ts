@@ -76,7 +76,7 @@ function buildTable(name: ColormapName): Uint8ClampedArray {
  *
  * @param name - `'gray'` (black to white) or `'viridis'` (dark purple to yellow)
  * @returns a new `Uint8ClampedArray` of length 1024
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for an unknown name (the message lists the valid ones)
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for an unknown name (the message lists the valid ones)
  *
  * @example
  * ```ts

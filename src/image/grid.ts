@@ -102,7 +102,7 @@ const GRID_OPTION_NAMES = optionNames<GridOptions>()('width', 'height', 'columns
  * @param X - (nPictures, width · height); any {@link MatrixInput}, or a flat array holding
  *   whole pictures one after another
  * @param options - sizes, layout and colours; `width` and `height` are required
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when a row does not hold width · height
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when a row does not hold width · height
  *   values; `INVALID_OPTION` for a bad option; `NON_FINITE`, `EMPTY_INPUT`,
  *   `INVALID_INPUT` from the input check
  *

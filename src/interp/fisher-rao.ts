@@ -44,7 +44,7 @@ function halfPlaneDistance(q: number, y0: number, y1: number): number {
  *
  * @param g0 - positive definite covariance (variances > 0), dimension d
  * @param g1 - the same
- * @throws {@link LatentSpaceError} `UNSUPPORTED` (full, different means), `SHAPE_MISMATCH`,
+ * @throws {@link core!LatentSpaceError} `UNSUPPORTED` (full, different means), `SHAPE_MISMATCH`,
  *   `INVALID_INPUT` (a variance ≤ 0, a covariance that is not positive definite)
  *
  * @see Atkinson & Mitchell (1981), "Rao's distance measure", Sankhyā A 43(3)
@@ -105,7 +105,7 @@ function farRowSq(d: number, m0: Float64Array, v0: Float64Array, o0: number, m1:
  * @param batch0 - `{ mean, variance }`, both (n × d), variances > 0
  * @param batch1 - `{ mean, variance }`, (n × d) or (1 × d), or vectors of length d
  * @returns the n distances
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT` (a variance ≤ 0)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT` (a variance ≤ 0)
  *
  * @example
  * ```ts
@@ -226,7 +226,7 @@ function farHalfPlanePoint(m0: number, s0: number, m1: number, s1: number, t: nu
  * @param g0 - start, positive definite, dimension d
  * @param g1 - end, the same
  * @param t - position along the path (outside [0, 1] extrapolates)
- * @throws {@link LatentSpaceError} `UNSUPPORTED`, `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION` (t)
+ * @throws {@link core!LatentSpaceError} `UNSUPPORTED`, `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION` (t)
  *
  * @see Calvo & Oller (1991), "An explicit solution of information geodesic equations for
  *   the multivariate normal model", Statistics & Decisions 9

@@ -33,7 +33,7 @@ const GEODESIC_PATH_OPTION_NAMES = optionNames<GeodesicPathOptions>()('steps', '
  *
  * @param g0 - start, dimension d
  * @param g1 - end, dimension d
- * @throws {@link LatentSpaceError} as {@link w2Geodesic} or {@link fisherRaoGeodesic}; `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} as {@link w2Geodesic} or {@link fisherRaoGeodesic}; `INVALID_OPTION`
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { fail, formatNumber } from '../core/errors.js';
 import { symmetricEigen, symmetricEigenvalues } from '../linalg/eigh.js';
 import { choleskyInPlace } from '../linalg/cholesky.js';
 import { symmetricPart } from '../linalg/square.js';
@@ -118,7 +118,7 @@ export function checkSemidefinite(values: Float64Array, name: string): number {
     min = Math.min(min, v);
   }
   if (min < -PSD_TOL * max) {
-    fail('INVALID_INPUT', `${name}: received a matrix that is not positive semi-definite (eigenvalue ${min}, largest |eigenvalue| ${max}), expected a covariance matrix`);
+    fail('INVALID_INPUT', `${name}: received a matrix that is not positive semi-definite (eigenvalue ${formatNumber(min)}, largest |eigenvalue| ${formatNumber(max)}), expected a covariance matrix`);
   }
   return max;
 }

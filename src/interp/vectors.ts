@@ -24,7 +24,7 @@ function pair(a: ArrayLike<number>, b: ArrayLike<number>): [Float64Array, Float6
  * @param a - start, (d)
  * @param b - end, (d)
  * @param t - 0 gives a, 1 gives b (outside [0, 1] extrapolates)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_OPTION` (t)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_OPTION` (t)
  *
  * @example
  * ```ts
@@ -89,7 +89,7 @@ function sphericalWalk(x: Float64Array, y: Float64Array): (t: number) => Float64
  * @param a - start, (d)
  * @param b - end, (d)
  * @param t - 0 gives a, 1 gives b
- * @throws {@link LatentSpaceError} `INVALID_INPUT` (antipodal vectors), `SHAPE_MISMATCH`, `INVALID_OPTION` (t)
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (antipodal vectors), `SHAPE_MISMATCH`, `INVALID_OPTION` (t)
  *
  * @see Shoemake (1985), "Animating rotation with quaternion curves", SIGGRAPH
  * @see White (2016), "Sampling generative networks", arXiv:1609.04468
@@ -129,7 +129,7 @@ const PATH_OPTION_NAMES = optionNames<PathOptions>()('steps', 'method');
  * @param a - start, (d)
  * @param b - end, (d)
  * @returns (steps × d)
- * @throws {@link LatentSpaceError} as {@link lerp} and {@link slerp}; `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} as {@link lerp} and {@link slerp}; `INVALID_OPTION`
  *
  * @example
  * ```ts

@@ -56,7 +56,7 @@ function trace(d: number, S: Float64Array): number {
  *
  * @param g0 - `{ mean, cov }` or `{ mean, variance }`, dimension d
  * @param g1 - the same dimension d
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` (dimensions), `INVALID_INPUT`
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` (dimensions), `INVALID_INPUT`
  *   (a covariance that is not symmetric positive semi-definite, a negative variance)
  *
  * @see Dowson & Landau (1982), "The Fréchet distance between multivariate normal
@@ -97,7 +97,7 @@ function scaledW2Distance(a: Resolved, b: Resolved): number {
  * @param batch0 - `{ mean, variance }`, both (n × d), one Gaussian per row
  * @param batch1 - `{ mean, variance }`, (n × d) or (1 × d), or vectors of length d
  * @returns the n distances
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT` (a negative variance)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT` (a negative variance)
  *
  * @example
  * ```ts
@@ -208,7 +208,7 @@ export interface W2Map {
  *
  * @param g0 - source, dimension d
  * @param g1 - target, dimension d
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT`
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT`
  *
  * @see Knott & Smith (1984), "On the optimal mapping of distributions", J. Optim. Theory Appl. 43
  *
@@ -276,7 +276,7 @@ function fullMap(d: number, f: Factor, T: Float64Array, name: string): Float64Ar
  * @param g0 - start, dimension d
  * @param g1 - end, dimension d
  * @param t - position along the path
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION` (t)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION` (t)
  *
  * @see McCann (1997), "A convexity principle for interacting gases", Adv. Math. 128
  *
@@ -392,7 +392,7 @@ const W2_BARYCENTER_OPTION_NAMES = optionNames<W2BarycenterOptions>()('tol', 'ma
  *
  * @param gaussians - at least one, all of dimension d
  * @param weights - non-negative, not all 0 (normalised to sum 1); default uniform
- * @throws {@link LatentSpaceError} `EMPTY_INPUT`, `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} `EMPTY_INPUT`, `SHAPE_MISMATCH`, `INVALID_INPUT`, `INVALID_OPTION`
  *
  * @see Álvarez-Esteban, del Barrio, Cuesta-Albertos & Matrán (2016), "A fixed-point
  *   approach to barycenters in Wasserstein space", J. Math. Anal. Appl. 441(2)

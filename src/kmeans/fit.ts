@@ -371,7 +371,7 @@ function* run(fit: FitState, start: Float64Array, runIndex: number): Generator<K
  * that was stopped; so does an aborted `signal`, checked before every iteration.
  *
  * @param X - (nSamples, nFeatures); float32 data stays float32
- * @throws {@link LatentSpaceError} `INVALID_OPTION` (k above the number of distinct rows,
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` (k above the number of distinct rows,
  *   and every bad option), `SHAPE_MISMATCH`, and the coercion errors of `asMatrix`
  *
  * @example
@@ -409,7 +409,7 @@ const inertiaOf = (s: KMeansStep): number => s.inertia;
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix; float32 stays float32
  * @returns a frozen {@link KMeansModel}
- * @throws {@link LatentSpaceError} `INVALID_OPTION` when k exceeds the number of distinct
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` when k exceeds the number of distinct
  *   rows or an option is out of range, `SHAPE_MISMATCH`, and the coercion errors of `asMatrix`
  *
  * @see Lloyd (1982), "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2)

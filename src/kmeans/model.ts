@@ -1,7 +1,7 @@
 import { fail, finiteResult, finiteResults } from '../core/errors.js';
 import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { loadModel } from '../core/json.js';
-import { asMatrix, asVector, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asRows, asVector, singleRow, type FlatArray, type FloatArray, type Matrix, type RowsInput } from '../core/matrix.js';
 import { checkModelFields } from '../core/model.js';
 import { checkOptions, optionNames } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
@@ -61,7 +61,7 @@ export function freezeModel(model: KMeansModel): KMeansModel {
  * Reloads a model saved with `toJSON` (from `latentspace/core`, re-exported here) and checks
  * that it is a k-means model with consistent shapes; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -77,7 +77,7 @@ export function load(json: string | object): KMeansModel {
  * Checks that `model` is a k-means model with consistent, finite fields (what {@link load}
  * and every function taking a model run first), naming the argument and the field.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -109,12 +109,14 @@ interface Against {
   readonly centres: Float64Array;
   /** Distances from `source` are 2^scale times the true ones. */
   readonly scale: number;
+  /** X was one sample (a flat array): the answer is one row. */
+  readonly single: boolean;
 }
 
 /** Validates X against the model and readies both for the distance kernels. */
-function against(model: KMeansModel, X: MatrixInput, name: string): Against {
+function against(model: KMeansModel, X: RowsInput | FlatArray, name: string): Against {
   const C = checkModel(model).centroids;
-  const x0 = asMatrix(X, name);
+  const { matrix: x0, single } = asRows(X, name);
   if (x0.cols !== C.cols) fail('SHAPE_MISMATCH', `${name}: rows have ${x0.cols} features, expected ${C.cols} (the model's)`);
   const f32 = x0.data instanceof Float32Array && C.data instanceof Float32Array;
   const x = f32 ? x0 : widen(x0);
@@ -123,51 +125,61 @@ function against(model: KMeansModel, X: MatrixInput, name: string): Against {
   const centres = Float64Array.from(C.data);
   scaleInPlace(centres, scale);
   const shift = columnMeans({ rows: C.rows, cols: C.cols, data: centres }, undefined, C.rows);
-  return { x, source: streamSource(xs, shift, f32 ? 'float32' : 'float64'), centres, scale };
+  return { x, source: streamSource(xs, shift, f32 ? 'float32' : 'float64'), centres, scale, single };
 }
 
 /**
  * The nearest centroid of every row of X (the first on ties), by the kernels' squared
  * distances and row-wise argmin.
  *
- * @param X - (nSamples, nFeatures)
- * @returns (nSamples) cluster indices
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
+ * @returns (nSamples) cluster indices; for one sample, its cluster index
  *
  * @example
  * ```ts
  * const model = kmeans.fit([[0], [1], [10], [11]], { k: 2, seed: 1 });
  * kmeans.predict(model, [[0.2], [10.4]]); // Int32Array [a, b] with a = model.labels[0], b = model.labels[2]
+ * kmeans.predict(model, [10.4]); // b
  * ```
  */
-export function predict(model: KMeansModel, X: MatrixInput): Int32Array {
-  const { source, centres } = against(model, X, 'X');
+export function predict(model: KMeansModel, X: FlatArray): number;
+export function predict(model: KMeansModel, X: RowsInput): Int32Array;
+export function predict(model: KMeansModel, X: RowsInput | FlatArray): Int32Array | number;
+export function predict(model: KMeansModel, X: RowsInput | FlatArray): Int32Array | number {
+  const { source, centres, single } = against(model, X, 'X');
   const labels = new Int32Array(source.n);
   nearest(source, centres, labels);
-  return labels;
+  return single ? labels[0]! : labels;
 }
 
 /**
  * Euclidean distance of every row of X to every centroid (not squared, as scikit-learn's
  * `transform`): the rows in "cluster-distance space".
  *
- * @param X - (nSamples, nFeatures)
- * @returns (nSamples × k), float32 when X and the model are float32
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
+ * @returns (nSamples × k), float32 when X and the model are float32; for one sample, its
+ *   row of k distances
  *
  * @example
  * ```ts
  * const model = kmeans.fit([[0], [2]], { k: 1 });
  * Array.from(kmeans.transform(model, [[1], [4]]).data); // [0, 3]
+ * kmeans.transform(model, [4]); // Float64Array [3]
  * ```
  */
-export function transform(model: KMeansModel, X: MatrixInput): Matrix {
-  const { source, centres, scale } = against(model, X, 'X');
+export function transform(model: KMeansModel, X: FlatArray): FloatArray;
+export function transform(model: KMeansModel, X: RowsInput): Matrix;
+export function transform(model: KMeansModel, X: RowsInput | FlatArray): Matrix | FloatArray;
+export function transform(model: KMeansModel, X: RowsInput | FlatArray): Matrix | FloatArray {
+  const { source, centres, scale, single } = against(model, X, 'X');
   const k = model.centroids.rows;
   const out = allocate(source.dtype, source.n * k);
   forEachBlock(source, source.centres(centres, k), 0, source.n, undefined, (start, m, D) => {
     for (let p = 0; p < m * k; p++) out[start * k + p] = Math.sqrt(D[p]!);
   });
   scaleInPlace(out, -scale);
-  return { rows: source.n, cols: k, data: finiteResults(out, 'X', 'a distance to a centroid') };
+  const distances = { rows: source.n, cols: k, data: finiteResults(out, 'X', 'a distance to a centroid') };
+  return single ? singleRow(distances) : distances;
 }
 
 /**
@@ -193,15 +205,16 @@ const SCORE_OPTION_NAMES = optionNames<ScoreOptions>()('sampleWeight');
  * The negative inertia of X under the model, −Σ w‖x − c_nearest‖² (higher is better, as
  * scikit-learn's `score`). On the training data it equals `-model.inertia` for `fit` models.
  *
- * @param X - (nSamples, nFeatures)
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
  *
  * @example
  * ```ts
  * const model = kmeans.fit([[0], [2]], { k: 1 });
  * kmeans.score(model, [[0], [2]]); // -2
+ * kmeans.score(model, [2]); // -1
  * ```
  */
-export function score(model: KMeansModel, X: MatrixInput, options?: ScoreOptions): number {
+export function score(model: KMeansModel, X: RowsInput | FlatArray, options?: ScoreOptions): number {
   const opts = checkOptions(options, SCORE_OPTION_NAMES);
   const a = against(model, X, 'X');
   const w = sampleWeights(opts.sampleWeight, a.source.n);

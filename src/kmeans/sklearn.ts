@@ -18,7 +18,7 @@ const ESTIMATORS = ['KMeans', 'MiniBatchKMeans'] as const;
  * not record it). Not carried: `init`, `n_init`, `tol`, `random_state`, `feature_names_in_`.
  *
  * @param json - the export's text, or that text parsed by `fromJSON`
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

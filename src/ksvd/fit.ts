@@ -200,7 +200,7 @@ function copyDictionary(st: State): Matrix<Float64Array> {
  * {@link fit} and {@link fitAsync} drive it.
  *
  * @param X - signals as rows, (nSamples × nFeatures)
- * @throws {@link LatentSpaceError} as {@link fit}, on the first `next()`
+ * @throws {@link core!LatentSpaceError} as {@link fit}, on the first `next()`
  *
  * @example
  * ```ts
@@ -300,7 +300,7 @@ const errorOf = (s: KsvdStep): number => s.error;
  * so the error never rises between iterations. Computed in float64.
  *
  * @param X - signals as rows, (nSamples × nFeatures)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` when nAtoms or nNonzero is missing or
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` when nAtoms or nNonzero is missing or
  *   out of range (nNonzero > min(nFeatures, nAtoms); nAtoms > nSamples with `init: 'data'`),
  *   or another option is invalid; `SHAPE_MISMATCH` when `init` does not fit; the coercion
  *   errors of `asMatrix` for X

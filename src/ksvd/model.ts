@@ -29,7 +29,7 @@ export interface KsvdModel {
  * Reloads a model saved with `toJSON` (from `latentspace/core`), checking that it is a
  * K-SVD model with consistent, finite fields; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -46,7 +46,7 @@ export function load(json: string | object): KsvdModel {
  * Checks that `model` is a K-SVD model with consistent, finite fields (what {@link load}
  * and every function taking a model run first), naming the argument and the field.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

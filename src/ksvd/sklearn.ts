@@ -19,7 +19,7 @@ const ESTIMATORS = ['DictionaryLearning', 'MiniBatchDictionaryLearning'] as cons
  * `split_sign`, `positive_code`.
  *
  * @param json - the export's text, or that text parsed by `fromJSON`
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { fail } from '../core/errors.js';
-import { asMatrix64, asVector, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asMatrix64, asRows, asVector, singleRow, type FlatArray, type Matrix, type MatrixInput, type RowsInput } from '../core/matrix.js';
 import { checkInt } from '../core/options.js';
 import { matmul } from '../linalg/matmul.js';
 import { encode } from '../omp/encode.js';
@@ -15,38 +15,49 @@ function asSignal(z: ArrayLike<number> | Matrix, p: number): Matrix<Float64Array
  * Sparse codes of X by Batch-OMP over the model's dictionary with `model.nNonzero` atoms
  * per signal: X ≈ codes · dictionary.
  *
- * @param X - signals, (nSamples × nFeatures)
- * @returns codes, (nSamples × nAtoms)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when X does not have nFeatures columns
+ * @param X - signals, (nSamples × nFeatures); or one signal as a `number[]` or 1-D typed array
+ * @returns codes, (nSamples × nAtoms); for one signal, its code (nAtoms)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when X does not have nFeatures columns
  *
  * @example
  * ```ts
  * const codes = ksvd.transform(model, X); // at most model.nNonzero non-zeros per row
+ * ksvd.transform(model, X[0]); // Float64Array, the first row of codes
  * ```
  */
-export function transform(model: KsvdModel, X: MatrixInput): Matrix<Float64Array> {
+export function transform(model: KsvdModel, X: FlatArray): Float64Array;
+export function transform(model: KsvdModel, X: RowsInput): Matrix<Float64Array>;
+export function transform(model: KsvdModel, X: RowsInput | FlatArray): Matrix<Float64Array> | Float64Array;
+export function transform(model: KsvdModel, X: RowsInput | FlatArray): Matrix<Float64Array> | Float64Array {
   checkModel(model);
-  return encode(model.dictionary, X, { nNonzero: model.nNonzero }).codes;
+  const { matrix, single } = asRows(X, 'X', { dtype: 'float64' });
+  const codes = encode(model.dictionary, matrix, { nNonzero: model.nNonzero }).codes;
+  return single ? singleRow(codes) : codes;
 }
 
 /**
  * Signals back from codes: codes · dictionary.
  *
- * @param codes - (nSamples × nAtoms)
- * @returns (nSamples × nFeatures)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when codes do not have nAtoms columns
+ * @param codes - (nSamples × nAtoms); or one code as a `number[]` or 1-D typed array
+ * @returns (nSamples × nFeatures); for one code, its signal (nFeatures)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when codes do not have nAtoms columns
  *
  * @example
  * ```ts
  * const approx = ksvd.inverseTransform(model, ksvd.transform(model, X)); // ≈ X
+ * ksvd.inverseTransform(model, ksvd.transform(model, X[0])); // ≈ X[0], a Float64Array
  * ```
  */
-export function inverseTransform(model: KsvdModel, codes: MatrixInput): Matrix<Float64Array> {
+export function inverseTransform(model: KsvdModel, codes: FlatArray): Float64Array;
+export function inverseTransform(model: KsvdModel, codes: RowsInput): Matrix<Float64Array>;
+export function inverseTransform(model: KsvdModel, codes: RowsInput | FlatArray): Matrix<Float64Array> | Float64Array;
+export function inverseTransform(model: KsvdModel, codes: RowsInput | FlatArray): Matrix<Float64Array> | Float64Array {
   checkModel(model);
-  const c = asMatrix64(codes, 'codes');
+  const { matrix: c, single } = asRows(codes, 'codes', { dtype: 'float64' });
   const K = model.dictionary.rows;
   if (c.cols !== K) fail('SHAPE_MISMATCH', `codes: received ${c.rows} × ${c.cols}, expected ${K} columns (nAtoms)`);
-  return matmul(c, model.dictionary) as Matrix<Float64Array>;
+  const signals = matmul(c, model.dictionary) as Matrix<Float64Array>;
+  return single ? singleRow(signals) : signals;
 }
 
 /**
@@ -67,7 +78,7 @@ export interface AtomWeight {
  * atoms, the non-zero entries sorted by |weight|, largest first.
  *
  * @param z - one signal, (nFeatures)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when z does not have nFeatures values
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when z does not have nFeatures values
  *
  * @example
  * ```ts
@@ -92,7 +103,7 @@ export function decode(model: KsvdModel, z: ArrayLike<number> | Matrix): AtomWei
  *
  * @param z - one signal, (nFeatures)
  * @returns (nNonzero × nFeatures)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when z does not have nFeatures values
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when z does not have nFeatures values
  *
  * @example
  * ```ts
@@ -119,7 +130,7 @@ export function incremental(model: KsvdModel, z: ArrayLike<number> | Matrix): Ma
  *
  * @param codes - (nSamples × nAtoms), e.g. from {@link transform}
  * @param atom - an atom index in [0, nAtoms)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when codes do not have nAtoms columns,
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when codes do not have nAtoms columns,
  *   `INVALID_OPTION` when atom is out of range
  *
  * @example

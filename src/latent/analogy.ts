@@ -105,7 +105,7 @@ function triples(a: number | ArrayLike<number>, b: number | ArrayLike<number>, c
  * @param a - row index (or indices) of a
  * @param b - row index (or indices) of b
  * @param c - row index (or indices) of c
- * @throws {@link LatentSpaceError} `INVALID_INPUT` (indices, zero vectors under the cosine),
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (indices, zero vectors under the cosine),
  *   `SHAPE_MISMATCH`, `INVALID_OPTION` (k above the rows left, `'mul'` with another metric)
  *
  * @see Mikolov, Yih & Zweig (2013), "Linguistic regularities in continuous space word representations", NAACL

@@ -44,7 +44,7 @@ const ATTRIBUTE_OPTION_NAMES = optionNames<AttributeVectorOptions>()('normalize'
  * @param Zwith - codes with the attribute, (n₁ × d)
  * @param Zwithout - codes without it, (n₀ × d)
  * @returns (d)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`; `INVALID_INPUT` when `normalize` meets
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`; `INVALID_INPUT` when `normalize` meets
  *   two groups with the same mean (no direction)
  *
  * @see White (2016), "Sampling generative networks", arXiv:1609.04468
@@ -74,7 +74,7 @@ export function attributeVector(Zwith: CodesInput, Zwithout: CodesInput, options
  * @param v - direction, (d), e.g. from {@link attributeVector}
  * @param amount - one number for every row, or one per row
  * @returns (n × d), float64; Z is not modified
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_OPTION` (amount)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_OPTION` (amount)
  *
  * @example
  * ```ts
@@ -137,7 +137,7 @@ const STYLE_OPTION_NAMES = optionNames<StyleShiftOptions>()('k', 'metric');
  * @param Zto - codes of the target style, (n₁ × d)
  * @param Z - codes to move, (n × d), or one code
  * @returns (n × d), float64
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_OPTION` (k above the rows of Zfrom)
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `INVALID_OPTION` (k above the rows of Zfrom)
  *
  * @see Kiros (2015), neural-storyteller, https://github.com/ryankiros/neural-storyteller
  *
@@ -208,7 +208,7 @@ const AROUND_OPTION_NAMES = optionNames<AroundOptions>()('radius', 'seed');
  * @param z - centre, (d)
  * @param n - how many codes
  * @returns (n × d)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` (n, radius, seed), `NON_FINITE`
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` (n, radius, seed), `NON_FINITE`
  *
  * @example
  * ```ts
@@ -263,7 +263,7 @@ const LOOP_OPTION_NAMES = optionNames<LoopOptions>()('steps', 'radius');
  * @param u - first direction, (d)
  * @param v - second direction, (d), not parallel to u
  * @returns (steps × d)
- * @throws {@link LatentSpaceError} `INVALID_INPUT` (a zero u, or v parallel to u), `SHAPE_MISMATCH`, `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (a zero u, or v parallel to u), `SHAPE_MISMATCH`, `INVALID_OPTION`
  *
  * @example
  * ```ts
@@ -304,7 +304,7 @@ export function loop(center: ArrayLike<number>, u: ArrayLike<number>, v: ArrayLi
  * @param Z - codes, (n × d), or one code
  * @param directions - (m × d), or one direction
  * @returns (n × m), float64
- * @throws {@link LatentSpaceError} `INVALID_INPUT` (a zero direction), `SHAPE_MISMATCH`
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (a zero direction), `SHAPE_MISMATCH`
  *
  * @example
  * ```ts

@@ -110,7 +110,7 @@ export interface FewShotResult {
  * @param Z - codes, (n × d)
  * @param labelledIndices - rows of Z whose label is known, distinct
  * @param labels - their labels, one per index
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` (labels of the wrong length),
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` (labels of the wrong length),
  *   `INVALID_INPUT` (unknown label values such as −1 or 1.5, bad or repeated indices),
  *   `INVALID_OPTION`
  *

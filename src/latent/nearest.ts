@@ -121,7 +121,7 @@ export function checkEnough(k: number, n: number, exclude: Exclusions | undefine
  *
  * @param E - the corpus, (n × d)
  * @param queries - (nQueries × d), or one code as a vector
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` (widths, `exclude` lists), `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` (widths, `exclude` lists), `INVALID_OPTION`
  *   (k larger than the rows left after exclusion, bad `exclude` entries), `INVALID_INPUT`
  *   (a zero vector under `'cosine'`), `NON_FINITE`, `EMPTY_INPUT`
  *

@@ -112,7 +112,7 @@ class UnitQueue {
  * @param model - a SOM from `som.fit` or `som.load`
  * @param a - start code, (d)
  * @param b - end code, (d)
- * @throws {@link LatentSpaceError} `INVALID_MODEL` (not a valid SOM), `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` (not a valid SOM), `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_OPTION`
  *
  * @see Ultsch & Siemon (1990), "Kohonen's self organizing feature maps for exploratory data analysis", INNC
  *

@@ -98,7 +98,7 @@ const CHOLESKY_OPTION_NAMES = optionNames<CholeskyOptions>()('check');
  *
  * @param S - symmetric positive definite, (n × n); the lower triangle is used
  * @returns L, lower triangular with a positive diagonal, (n × n)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when S is not square;
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when S is not square;
  *   `INVALID_INPUT` when it is not symmetric or not positive definite (naming the
  *   column whose pivot is not positive)
  *
@@ -173,7 +173,7 @@ export function createCholeskyFactor(capacity = 16): CholeskyFactor {
  * @param v - (size) the new off-diagonal column, e.g. Gram entries ⟨dᵢ, d_new⟩ of the active atoms
  * @param diag - the new diagonal entry, e.g. ‖d_new‖²
  * @param tolerance - relative threshold for the pivot; the default is machine epsilon
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when v has fewer than `size` entries,
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when v has fewer than `size` entries,
  *   `INVALID_OPTION` when diag or tolerance is not a finite number
  *
  * @example

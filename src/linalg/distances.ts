@@ -30,7 +30,7 @@ export function rowSqNorms(X: MatrixInput): FloatArray {
  * With B omitted (or B the same object as A), the distances of A to itself, with an
  * exact 0 diagonal.
  *
- * The GEMM form errs by up to γ·(‖a‖ + ‖b‖)² ({@link gemmDistanceBound}, the bound the
+ * The GEMM form errs by up to γ·(‖a‖ + ‖b‖)² (`gemmDistanceBound`, the bound the
  * SOM's unit search uses), which is all of a small distance between rows far from the
  * origin (at an offset of 1e8, ‖a − b‖² = 1 came out as 0). Every entry below that bound
  * divided by √u (u the unit roundoff) is measured again from the differences, Σ(a − b)²:
@@ -43,7 +43,7 @@ export function rowSqNorms(X: MatrixInput): FloatArray {
  * @param A - (m, d)
  * @param B - (n, d); defaults to A
  * @returns (m × n); float32 when both inputs are float32
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH`, `OUT_OF_RANGE` when m·n exceeds
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH`, `OUT_OF_RANGE` when m·n exceeds
  *   `MAX_ELEMENTS` (2^27, 1 GiB of float64; call it on blocks of rows of A) or a distance exceeds float64 (|entries| near 1e154 and
  *   beyond), and the coercion errors of `asMatrix`
  *

@@ -46,7 +46,7 @@ const EIGH_OPTION_NAMES = optionNames<EighOptions>()('check');
  * computed in float64; the result is always float64. The input is not modified.
  *
  * @param S - symmetric, (n × n)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when S is not square, `INVALID_INPUT`
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when S is not square, `INVALID_INPUT`
  *   when it is not symmetric (naming the most asymmetric pair of entries), `OUT_OF_RANGE`
  *   when an eigenvalue exceeds float64 (entries near 1.8e308), and the coercion errors of
  *   `asMatrix`
@@ -125,7 +125,7 @@ export function symmetricEigen(n: number, A: Float64Array): EighResult {
  * determinant or a definiteness check needs.
  *
  * @param S - symmetric, (n × n); not modified
- * @throws {@link LatentSpaceError} as {@link eigh}
+ * @throws {@link core!LatentSpaceError} as {@link eigh}
  *
  * @example
  * ```ts

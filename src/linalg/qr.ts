@@ -34,7 +34,7 @@ const QR_OPTION_NAMES = optionNames<QrOptions>()('mode');
  * A has full column rank. Float32 input is computed in float64. The input is not modified.
  *
  * @param A - (m × n)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for an unknown mode, and the coercion
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for an unknown mode, and the coercion
  *   errors of `asMatrix`
  *
  * @see Golub & Van Loan, Matrix Computations (4th ed.), §5.2.2 and §5.2.3

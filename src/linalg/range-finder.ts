@@ -47,7 +47,7 @@ const RANGE_FINDER_OPTION_NAMES = optionNames<RangeFinderOptions>()('size', 'pow
  *
  * @param A - (m × n), e.g. (nSamples, nFeatures)
  * @returns Q, (m × size), with orthonormal columns
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad size, iteration count,
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a bad size, iteration count,
  *   normalizer or seed
  *
  * @see Halko, Martinsson & Tropp (2011), "Finding structure with randomness",

@@ -96,7 +96,7 @@ export interface SvdFlipResult {
  *
  * @param U - (m × k), e.g. left singular vectors or eigenvectors as columns
  * @param V - (n × k), e.g. right singular vectors as columns (optional)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when U and V have different column counts
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when U and V have different column counts
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { fail } from '../core/errors.js';
+import { fail, formatNumber } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 
 // Boundary checks shared by the decompositions of square matrices.
@@ -58,7 +58,7 @@ export function checkSymmetric(m: Matrix, name: string, rtol: number, hint: stri
     }
   }
   if (worst > rtol * maxAbs) {
-    fail('INVALID_INPUT', `${name}: received a matrix that is not symmetric: entry (${wi}, ${wj}) is ${data[wi * n + wj]} but entry (${wj}, ${wi}) is ${data[wj * n + wi]} (difference ${worst}, tolerance ${rtol} × max|${name}| = ${rtol * maxAbs}); expected a symmetric matrix${hint}`);
+    fail('INVALID_INPUT', `${name}: received a matrix that is not symmetric: entry (${wi}, ${wj}) is ${data[wi * n + wj]} but entry (${wj}, ${wi}) is ${data[wj * n + wi]} (difference ${formatNumber(worst)}, tolerance ${formatNumber(rtol)} × max|${name}| = ${formatNumber(rtol * maxAbs)}); expected a symmetric matrix${hint}`);
   }
 }
 

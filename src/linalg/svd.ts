@@ -43,7 +43,7 @@ const SVD_OPTION_NAMES = optionNames<SvdOptions>()('k');
  * is always float64. The input is not modified.
  *
  * @param A - (m × n), e.g. (nSamples, nFeatures)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad `k`, `OUT_OF_RANGE` when a
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a bad `k`, `OUT_OF_RANGE` when a
  *   singular value exceeds float64 (entries near 1.8e308), and the coercion errors of
  *   `asMatrix`
  *

@@ -31,7 +31,7 @@ const SOLVE_TRIANGULAR_OPTION_NAMES = optionNames<SolveTriangularOptions>()('low
  *
  * @param T - triangular, (n × n); only the triangle selected by `lower` is read
  * @param B - (n) or (n × nrhs)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when T is not square or B's length or
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when T is not square or B's length or
  *   row count is not n; `INVALID_INPUT` when a diagonal entry is zero (T is singular)
  *
  * @example

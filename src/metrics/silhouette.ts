@@ -55,7 +55,7 @@ const SILHOUETTE_OPTION_NAMES = optionNames<SilhouetteOptions>()('chunkSize');
  * @param X - (nSamples, nFeatures)
  * @param labels - (nSamples) any integers, with 2 to nSamples − 1 distinct values
  * @returns (nSamples)
- * @throws {@link LatentSpaceError} `INVALID_INPUT` when there are fewer than 2 or more
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` when there are fewer than 2 or more
  *   than nSamples − 1 clusters, `SHAPE_MISMATCH` when the lengths differ
  * @see Rousseeuw (1987), "Silhouettes: a graphical aid to the interpretation and validation of cluster analysis", J. Comput. Appl. Math. 20
  *

@@ -7,7 +7,7 @@ export const NORM_TOLERANCE = 1e-6;
 /**
  * Checks that every row (atom) of D has unit Euclidean norm within {@link NORM_TOLERANCE}.
  *
- * @throws {@link LatentSpaceError} `INVALID_INPUT` naming the first atom that is not
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` naming the first atom that is not
  *
  * @example
  * ```ts

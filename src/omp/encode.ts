@@ -94,7 +94,7 @@ const ENCODE_OPTION_NAMES = optionNames<EncodeOptions>()('nNonzero', 'tol', 'ret
  * encode(D, [0, 3, 0.5], { nNonzero: 1 }).codes; // Float64Array [0, 3, 0]
  * ```
  */
-export function encode(D: MatrixInput, x: FlatArray, options?: EncodeOptions): OmpRowResult;
+export function encode(D: MatrixInput, X: FlatArray, options?: EncodeOptions): OmpRowResult;
 export function encode(D: MatrixInput, X: RowsInput, options?: EncodeOptions): OmpResult;
 export function encode(D: MatrixInput, X: RowsInput | FlatArray, options?: EncodeOptions): OmpResult | OmpRowResult;
 export function encode(D: MatrixInput, X: RowsInput | FlatArray, options?: EncodeOptions): OmpResult | OmpRowResult {

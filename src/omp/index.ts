@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 export { encode, encodeGram } from './encode.js';
-export type { EncodeOptions, EncodeGramOptions, OmpResult } from './encode.js';
+export type { EncodeOptions, EncodeGramOptions, OmpResult, OmpRowResult } from './encode.js';
 export { lasso } from './lasso.js';
 export type { LassoOptions, LassoResult } from './lasso.js';
 export type { SparseCodes } from './sparse.js';

@@ -43,7 +43,7 @@ const LASSO_OPTION_NAMES = optionNames<LassoOptions>()('alpha', 'maxIter', 'tol'
  *
  * @param D - dictionary, (nAtoms, nFeatures), unit-norm rows
  * @param X - signals, (nSamples, nFeatures)
- * @throws {@link LatentSpaceError} `INVALID_OPTION` when `alpha` is missing or an option
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` when `alpha` is missing or an option
  *   is out of range; `INVALID_INPUT` when an atom is not unit-norm; `SHAPE_MISMATCH`
  *   when X and D have different numbers of columns
  *

@@ -32,7 +32,7 @@ export interface SklearnDictionary {
  * one length. `intercept_`, `alpha` and the iteration counts are not carried.
  *
  * @param json - the export's text, or that text parsed by `fromJSON`
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong, or
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong, or
  *   an all-zero row (`attributes.coef_: row 3 …`), which no scale makes an atom
  *
  * @example

@@ -19,7 +19,7 @@ import { columnMeans, sumOfSquares } from './stats.js';
  * underflow, and the model is scaled back: subnormal data and data near 1e154 give the
  * right components and finite variances.
  *
- * @throws {@link LatentSpaceError} `INVALID_INPUT` for fewer than 2 samples,
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` for fewer than 2 samples,
  *   `INVALID_OPTION` for nComponents above min(nSamples, nFeatures) or a fraction with the
  *   randomized solver, `OUT_OF_RANGE` when a variance exceeds float64 (|X| beyond 1e154)
  * @see Halko, Martinsson & Tropp (2011), Finding structure with randomness (the randomized solver)

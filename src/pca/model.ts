@@ -41,7 +41,7 @@ export interface PcaModel {
  * Reloads a model saved with `toJSON` (from `latentspace/core`), checking that it is a PCA
  * model with consistent, finite fields; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -58,7 +58,7 @@ export function load(json: string | object): PcaModel {
  * Checks that `model` is a PCA model with consistent, finite fields (what {@link load} and
  * every function taking a model run first), naming the argument and the field.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

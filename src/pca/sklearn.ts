@@ -18,7 +18,7 @@ const ESTIMATORS = ['PCA', 'IncrementalPCA'] as const;
  * `feature_names_in_`, `batch_size_`.
  *
  * @param json - the export's text, or that text parsed by `fromJSON`
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *   (`attributes.mean_: received a Float64Array of length 63, expected … of length 64`)
  *
  * @example

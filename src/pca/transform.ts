@@ -1,5 +1,5 @@
 import { fail, finiteResults } from '../core/errors.js';
-import { asMatrix, asVector, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asMatrix, asRows, asVector, singleRow, type FlatArray, type FloatArray, type Matrix, type MatrixInput, type RowsInput } from '../core/matrix.js';
 import { matmul } from '../linalg/matmul.js';
 import { fit } from './fit.js';
 import { checkModel, type PcaModel } from './model.js';
@@ -50,18 +50,23 @@ function project(model: PcaModel, x: Matrix, name: string): Matrix<Float64Array>
  * Coordinates of X in the principal axes: (X − mean) · componentsᵀ, divided by √variance
  * per component when the model whitens.
  *
- * @param X - (nSamples, nFeatures)
- * @returns (nSamples, nComponents), float32 for a float32 model
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
+ * @returns (nSamples, nComponents), float32 for a float32 model; for one sample, its row
+ *   of coordinates (nComponents)
  *
  * @example
  * ```ts
  * const model = pca.fit([[2, 0], [0, 0], [-2, 0], [0, 1], [0, -1]], { nComponents: 1 });
  * Array.from(pca.transform(model, [[4, 3]]).data); // [4]
+ * pca.transform(model, [4, 3]); // Float64Array [4]
  * ```
  */
-export function transform(model: PcaModel, X: MatrixInput): Matrix {
+export function transform(model: PcaModel, X: FlatArray): FloatArray;
+export function transform(model: PcaModel, X: RowsInput): Matrix;
+export function transform(model: PcaModel, X: RowsInput | FlatArray): Matrix | FloatArray;
+export function transform(model: PcaModel, X: RowsInput | FlatArray): Matrix | FloatArray {
   checkModel(model);
-  const x = asMatrix(X, 'X');
+  const { matrix: x, single } = asRows(X, 'X');
   checkWidth(x, model.nFeatures, 'X', 'the nFeatures the model was fitted on');
   const Z = project(model, x, 'X');
   if (model.whiten) {
@@ -72,25 +77,31 @@ export function transform(model: PcaModel, X: MatrixInput): Matrix {
       Z.data[p] = s > 0 ? Z.data[p]! / s : 0;
     }
   }
-  return inModelDtype(model, Z, 'X');
+  const out = inModelDtype(model, Z, 'X');
+  return single ? singleRow(out) : out;
 }
 
 /**
  * Maps coordinates back to the data space: Z · components + mean (after undoing the
  * whitening). With every component kept, it inverts {@link transform}.
  *
- * @param Z - (nSamples, nComponents)
- * @returns (nSamples, nFeatures)
+ * @param Z - (nSamples, nComponents); or one sample's coordinates as a `number[]` or 1-D
+ *   typed array
+ * @returns (nSamples, nFeatures); for one sample, its row (nFeatures)
  *
  * @example
  * ```ts
  * const model = pca.fit([[1, 2], [3, 4], [5, 7]]);
  * pca.inverseTransform(model, pca.transform(model, [[1, 2]])).data; // ≈ [1, 2]
+ * pca.inverseTransform(model, pca.transform(model, [1, 2])); // ≈ Float64Array [1, 2]
  * ```
  */
-export function inverseTransform(model: PcaModel, Z: MatrixInput): Matrix {
+export function inverseTransform(model: PcaModel, Z: FlatArray): FloatArray;
+export function inverseTransform(model: PcaModel, Z: RowsInput): Matrix;
+export function inverseTransform(model: PcaModel, Z: RowsInput | FlatArray): Matrix | FloatArray;
+export function inverseTransform(model: PcaModel, Z: RowsInput | FlatArray): Matrix | FloatArray {
   checkModel(model);
-  const z = asMatrix(Z, 'Z', { dtype: 'float64' });
+  const { matrix: z, single } = asRows(Z, 'Z', { dtype: 'float64' });
   checkWidth(z, model.components.rows, 'Z', 'the nComponents of the model');
   let coords = z;
   if (model.whiten) {
@@ -100,7 +111,8 @@ export function inverseTransform(model: PcaModel, Z: MatrixInput): Matrix {
   }
   const X = matmul(coords, model.components) as Matrix<Float64Array>;
   addRowVector(X, asFloat64(model.mean));
-  return inModelDtype(model, X, 'Z');
+  const out = inModelDtype(model, X, 'Z');
+  return single ? singleRow(out) : out;
 }
 
 function addRowVector(X: Matrix<Float64Array>, v: Float64Array): void {
@@ -177,9 +189,9 @@ export function reconstruct(model: PcaModel, x: ArrayLike<number>, ks: readonly 
  * σ²·I, σ² the model's noiseVariance. Computed through the components alone, without
  * forming the (nFeatures × nFeatures) covariance.
  *
- * @param X - (nSamples, nFeatures)
- * @returns length nSamples
- * @throws {@link LatentSpaceError} `UNSUPPORTED` when the noise variance is 0 with fewer
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
+ * @returns length nSamples; for one sample, its log-likelihood
+ * @throws {@link core!LatentSpaceError} `UNSUPPORTED` when the noise variance is 0 with fewer
  *   components than features (the density is then degenerate)
  * @see Tipping & Bishop (1999), Probabilistic principal component analysis
  *
@@ -187,11 +199,15 @@ export function reconstruct(model: PcaModel, x: ArrayLike<number>, ks: readonly 
  * ```ts
  * const model = pca.fit([[1, 2], [3, 4], [5, 7], [2, 2]], { nComponents: 1 });
  * pca.scoreSamples(model, [[3, 4]]).length; // 1
+ * typeof pca.scoreSamples(model, [3, 4]); // 'number'
  * ```
  */
-export function scoreSamples(model: PcaModel, X: MatrixInput): Float64Array {
+export function scoreSamples(model: PcaModel, X: FlatArray): number;
+export function scoreSamples(model: PcaModel, X: RowsInput): Float64Array;
+export function scoreSamples(model: PcaModel, X: RowsInput | FlatArray): Float64Array | number;
+export function scoreSamples(model: PcaModel, X: RowsInput | FlatArray): Float64Array | number {
   checkModel(model);
-  const x = asMatrix(X, 'X');
+  const { matrix: x, single } = asRows(X, 'X');
   checkWidth(x, model.nFeatures, 'X', 'the nFeatures the model was fitted on');
   const d = model.nFeatures, k = model.components.rows, sigma2 = model.noiseVariance;
   if (k < d && !(sigma2 > 0)) {
@@ -218,12 +234,14 @@ export function scoreSamples(model: PcaModel, X: MatrixInput): Float64Array {
     if (d > k) mahalanobis += Math.max(0, norm2 - projected) / sigma2;
     out[i] = -0.5 * (mahalanobis + d * LOG_2PI + logDet);
   }
-  return finiteResults(out, 'X', 'a log-likelihood');
+  finiteResults(out, 'X', 'a log-likelihood');
+  return single ? out[0]! : out;
 }
 
 /**
  * Average log-likelihood of the samples under the probabilistic PCA model (see
- * {@link scoreSamples}); higher is better, comparable across nComponents.
+ * {@link scoreSamples}); higher is better, comparable across nComponents. One sample may
+ * be given as a `number[]` or 1-D typed array.
  *
  * @example
  * ```ts
@@ -231,8 +249,9 @@ export function scoreSamples(model: PcaModel, X: MatrixInput): Float64Array {
  * Number.isFinite(pca.score(model, [[3, 4], [1, 1]])); // true
  * ```
  */
-export function score(model: PcaModel, X: MatrixInput): number {
+export function score(model: PcaModel, X: RowsInput | FlatArray): number {
   const s = scoreSamples(model, X);
+  if (typeof s === 'number') return s;
   let total = 0;
   for (const v of s) total += v;
   return total / s.length;

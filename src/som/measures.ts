@@ -1,18 +1,21 @@
 import { describe, fail } from '../core/errors.js';
-import { asMatrix, asVector, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asRows, asVector, type FlatArray, type Matrix, type MatrixInput, type RowsInput } from '../core/matrix.js';
 import { checkInt } from '../core/options.js';
 import { checkModel, type SomModel } from './model.js';
 import { UnitSearch, type Matches } from './search.js';
 import { neighbours } from './topology.js';
 
-/** The best units of the rows of X against the model (and the second best with `two`). */
-function matchRows(model: SomModel, X: MatrixInput, two: boolean): Matches {
+/**
+ * The best units of the rows of X against the model (and the second best with `two`);
+ * `single` when X was one sample (a flat array).
+ */
+function matchRows(model: SomModel, X: RowsInput | FlatArray, two: boolean): Matches & { readonly single: boolean } {
   const m = checkModel(model);
-  const x = asMatrix(X, 'X');
+  const { matrix: x, single } = asRows(X, 'X');
   const W = m.weights;
   if (x.cols !== W.cols) fail('SHAPE_MISMATCH', `X: rows have ${x.cols} features, expected ${W.cols} (the model's)`);
   const w = W.data instanceof Float64Array ? W.data : Float64Array.from(W.data);
-  return new UnitSearch(x).find(w, W.rows, two);
+  return { ...new UnitSearch(x).find(w, W.rows, two), single };
 }
 
 /**
@@ -20,17 +23,22 @@ function matchRows(model: SomModel, X: MatrixInput, two: boolean): Matches {
  * lowest index on ties). Distances come from the kernels, close calls are measured again
  * exactly, so the answer does not depend on the backend.
  *
- * @param X - (nSamples, nFeatures)
- * @returns (nSamples) unit indices, row · width + column
+ * @param X - (nSamples, nFeatures); or one sample as a `number[]` or 1-D typed array
+ * @returns (nSamples) unit indices, row · width + column; for one sample, its unit index
  *
  * @example
  * ```ts
  * const model = som.fit([[0], [1], [9], [10]], { width: 2, height: 1 });
  * som.bmu(model, [[0.2], [9.7]]); // Int32Array [a, b] with a ≠ b
+ * som.bmu(model, [9.7]); // b
  * ```
  */
-export function bmu(model: SomModel, X: MatrixInput): Int32Array {
-  return matchRows(model, X, false).first;
+export function bmu(model: SomModel, X: FlatArray): number;
+export function bmu(model: SomModel, X: RowsInput): Int32Array;
+export function bmu(model: SomModel, X: RowsInput | FlatArray): Int32Array | number;
+export function bmu(model: SomModel, X: RowsInput | FlatArray): Int32Array | number {
+  const { first, single } = matchRows(model, X, false);
+  return single ? first[0]! : first;
 }
 
 /**
@@ -96,7 +104,7 @@ export function topographicError(model: SomModel, X: MatrixInput): number {
  * ```
  */
 export function hitMap(model: SomModel, X: MatrixInput): Int32Array {
-  const first = bmu(model, X);
+  const { first } = matchRows(model, X, false);
   const counts = new Int32Array(model.weights.rows);
   for (let i = 0; i < first.length; i++) counts[first[i]!] = counts[first[i]!]! + 1;
   return counts;
@@ -140,7 +148,7 @@ export function componentPlane(model: SomModel, feature: number): Matrix {
  * ```
  */
 export function labelMap(model: SomModel, X: MatrixInput, labels: ArrayLike<number>): Int32Array {
-  const first = bmu(model, X);
+  const { first } = matchRows(model, X, false);
   const y = asVector(labels, 'labels');
   if (y.length !== first.length) fail('SHAPE_MISMATCH', `labels: received ${y.length} labels, expected ${first.length} (one per row of X)`);
   let top = 0;

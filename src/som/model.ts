@@ -67,7 +67,7 @@ export function freezeModel(model: SomModel): SomModel {
  * Reloads a model saved with `toJSON` (re-exported here from `latentspace/core`) and checks
  * that it is a SOM with consistent fields; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -84,7 +84,7 @@ export function load(json: string | object): SomModel {
  * {@link load} and every function taking a model run first), naming the argument and the
  * field.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

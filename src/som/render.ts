@@ -87,7 +87,7 @@ const RENDER_OPTION_NAMES = optionNames<RenderOptions>()('cellSize', 'colormap',
  * @param values - (height × width) or (2·height − 1) × (2·width − 1): a Matrix, `number[][]`,
  *   or a flat array in row-major order; NaN marks an empty cell (drawn as the background)
  * @returns `{ width, height, rgba }`, 4 bytes per pixel, row-major (`new ImageData(rgba, width, height)`)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when the values do not fit the map,
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when the values do not fit the map,
  *   `INVALID_OPTION`, `NON_FINITE` for ±∞
  *
  * @example

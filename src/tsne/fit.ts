@@ -165,7 +165,7 @@ function finish(
  * `stopped: true`. Options are validated when `steps` is called.
  *
  * @param X - (nSamples, nFeatures), nSamples ≥ 4, finite
- * @throws {@link LatentSpaceError} `INVALID_INPUT` (fewer than 4 points), `INVALID_OPTION`
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (fewer than 4 points), `INVALID_OPTION`
  *   (perplexity ≥ (n − 1) / 3, naming the largest allowed, and every bad option),
  *   `NON_FINITE`, `SHAPE_MISMATCH`, `EMPTY_INPUT`
  *
@@ -191,7 +191,7 @@ const klOf = (s: TsneStep): number => s.kl;
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix
  * @returns a frozen {@link TsneModel}: `embedding` (nSamples × nComponents), `kl`, `nIter`, …
- * @throws {@link LatentSpaceError} see {@link steps}
+ * @throws {@link core!LatentSpaceError} see {@link steps}
  *
  * @see van der Maaten & Hinton (2008), Visualizing Data using t-SNE, JMLR 9
  * @see van der Maaten (2014), Accelerating t-SNE using tree-based algorithms, JMLR 15

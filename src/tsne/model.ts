@@ -60,7 +60,7 @@ export function freezeModel(model: TsneModel): TsneModel {
  * Reloads a model saved with `toJSON` (from `latentspace/core`, re-exported here) and
  * checks that it is a t-SNE model with consistent shapes; typed arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts
@@ -79,7 +79,7 @@ export function load(json: string | object): TsneModel {
  * row pointers from 0 rising to the number of entries, columns in range and
  * non-negative, finite values.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { describe, fail } from '../core/errors.js';
+import { describe, fail, formatNumber } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import type { OnProgress } from '../core/iterate.js';
 import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
@@ -282,10 +282,10 @@ export function resolveDescent(
 export function checkPerplexity(value: unknown, n: number): number {
   const limit = (n - 1) / 3;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail('INVALID_OPTION', `perplexity: received ${describe(value)}, expected a positive number below (n − 1) / 3 = ${limit} for n = ${n} points`);
+    fail('INVALID_OPTION', `perplexity: received ${describe(value)}, expected a positive number below (n − 1) / 3 = ${formatNumber(limit)} for n = ${n} points`);
   }
   if (value >= limit) {
-    fail('INVALID_OPTION', `perplexity: received ${value}, which is too large for ${n} points: it must be below (n − 1) / 3 = ${limit}; lower it or add points`);
+    fail('INVALID_OPTION', `perplexity: received ${value}, which is too large for ${n} points: it must be below (n − 1) / 3 = ${formatNumber(limit)}; lower it or add points`);
   }
   return value;
 }

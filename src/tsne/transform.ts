@@ -4,7 +4,7 @@
 // points do not act on each other.
 
 import { fail, finiteResults } from '../core/errors.js';
-import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asRows, singleRow, type FlatArray, type Matrix, type RowsInput } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { conditionalP, nearestNeighbours } from './affinities.js';
 import { BarnesHutTree } from './barnes-hut.js';
@@ -69,9 +69,10 @@ const TRANSFORM_OPTION_NAMES = optionNames<TransformOptions>()('perplexity', 'nI
  * comes from a Barnes-Hut tree of the training embedding built once. Needs the model's
  * training data (kept in `model.data`).
  *
- * @param Xnew - (mSamples, nFeatures), the model's number of features
- * @returns (mSamples × nComponents) positions in the map
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` for a different number of features,
+ * @param Xnew - (mSamples, nFeatures), the model's number of features; or one sample as a
+ *   `number[]` or 1-D typed array
+ * @returns (mSamples × nComponents) positions in the map; for one sample, its position
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` for a different number of features,
  *   `INVALID_OPTION`, and the coercion errors of `asMatrix`
  *
  * @see Poličar, Stražar & Zupan (2019), openTSNE: a modular Python library for t-SNE
@@ -84,12 +85,15 @@ const TRANSFORM_OPTION_NAMES = optionNames<TransformOptions>()('perplexity', 'nI
  * Ynew.rows; // Xnew.length
  * ```
  */
-export function transform(model: TsneModel, Xnew: MatrixInput, options?: TransformOptions): Matrix<Float64Array> {
+export function transform(model: TsneModel, Xnew: FlatArray, options?: TransformOptions): Float64Array;
+export function transform(model: TsneModel, Xnew: RowsInput, options?: TransformOptions): Matrix<Float64Array>;
+export function transform(model: TsneModel, Xnew: RowsInput | FlatArray, options?: TransformOptions): Matrix<Float64Array> | Float64Array;
+export function transform(model: TsneModel, Xnew: RowsInput | FlatArray, options?: TransformOptions): Matrix<Float64Array> | Float64Array {
   checkModel(model);
   const o = checkOptions(options, TRANSFORM_OPTION_NAMES);
   const train = model.data, E = model.embedding;
   const n = train.rows, dim = E.cols;
-  const x = asMatrix64(Xnew, 'Xnew');
+  const { matrix: x, single } = asRows(Xnew, 'Xnew', { dtype: 'float64' });
   if (x.cols !== train.cols) fail('SHAPE_MISMATCH', `Xnew: rows have ${x.cols} features, expected ${train.cols} (the model's training data)`);
   const m = x.rows;
   const perplexity = checkNumber(o.perplexity ?? Math.min(5, (n - 1) / 3), 'perplexity', Number.MIN_VALUE, n - 1);
@@ -108,7 +112,8 @@ export function transform(model: TsneModel, Xnew: MatrixInput, options?: Transfo
   const gradient = transformGradient(nb.index, P, k, E.data, dim, tree, theta, maxGradNorm);
   const settings = { method: 'barnes-hut' as const, theta, learningRate, yieldEvery: Math.max(1, nIter), signal };
   drive(descend(Y, m, dim, gradient, settings, [{ iterations: nIter, exaggeration: 1, momentum }], 0, NaN), (s) => s.kl);
-  return { rows: m, cols: dim, data: finiteResults(Y, 'Xnew', 'a coordinate of the embedding') };
+  const out = { rows: m, cols: dim, data: finiteResults(Y, 'Xnew', 'a coordinate of the embedding') };
+  return single ? singleRow(out) : out;
 }
 
 /** Coordinate-wise median of each new point's neighbours' positions, (m × dim). */

@@ -61,7 +61,7 @@ export interface IsotropyResult {
  * @param labels - nInputs class indices 0 … k − 1, every class present, k ≥ 2
  * @returns the units' selectivities, every random direction's, and the fraction of random
  *   bases that are on average at least as selective as the units
- * @throws {@link LatentSpaceError} as {@link selectivity}; `INVALID_OPTION` for a bad option
+ * @throws {@link core!LatentSpaceError} as {@link selectivity}; `INVALID_OPTION` for a bad option
  *
  * @see Szegedy et al. (2013), "Intriguing properties of neural networks", arXiv:1312.6199
  * @see Bau et al. (2017), "Network dissection: quantifying interpretability of deep visual representations", CVPR

@@ -57,7 +57,7 @@ const crossEntropySum: UnitLoss = (output, labels) => softmaxCrossEntropy(output
  * @param X - the inputs, (nInputs, nFeatures)
  * @param labels - nInputs class indices 0 … k − 1, every class present
  * @returns (k, layer width), float64
- * @throws {@link LatentSpaceError} `INVALID_INPUT` for labels that are not class indices, a
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` for labels that are not class indices, a
  *   network that does not honour `intervene`, or a loss that is not 1 × 1
  *
  * @see Bau et al. (2020), "Understanding the role of individual units in a deep neural network", PNAS 117(48)
@@ -228,7 +228,7 @@ function withColumns(output: Operand, columns: Int32Array, source: Matrix | null
  * @param net - a {@link Net} (it must honour `intervene`), or `'mlp'`
  * @param X - the inputs, (nInputs, nFeatures)
  * @param labels - nInputs class indices 0 … k − 1 (every class present), below the output's width
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a unit outside the layer, `INVALID_INPUT`
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a unit outside the layer, `INVALID_INPUT`
  *   for a network that does not honour `intervene`
  *
  * @see Bau et al. (2020), "Understanding the role of individual units in a deep neural network", PNAS 117(48)
@@ -249,7 +249,7 @@ export function ablate<P extends Params>(net: NetLike<P>, params: P, X: MatrixIn
  * surgery: does a unit of one network do the same job in another?
  *
  * @param donor - the donor's parameters, for the same `net`
- * @throws {@link LatentSpaceError} as {@link ablate}; `SHAPE_MISMATCH` when the donor's layer differs in width
+ * @throws {@link core!LatentSpaceError} as {@link ablate}; `SHAPE_MISMATCH` when the donor's layer differs in width
  * @example
  * ```ts
  * const r = transplant('mlp', params, otherParams, X, labels, { layer: 0, units: [3] });

@@ -301,7 +301,7 @@ const WHITENED_OPTIONS = optionNames<WhitenedOptions>()('epsilon');
  *
  * @param inner - an objective over whitened activations
  * @param covariance - Σ, (d × d), symmetric positive definite (or semidefinite with `epsilon`)
- * @throws {@link LatentSpaceError} `INVALID_INPUT` when Σ + εI is not positive definite,
+ * @throws {@link core!LatentSpaceError} `INVALID_INPUT` when Σ + εI is not positive definite,
  *   `SHAPE_MISMATCH` when Σ is not square
  * @example
  * ```ts

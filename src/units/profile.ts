@@ -101,7 +101,7 @@ export function selectivityInto(P: Float64Array, classes: number, u: number, flo
  * @param A - activations, (nInputs, nUnits): any matrix input, float32 or float64
  * @param labels - nInputs class indices 0 … k − 1, every class present
  * @returns (k, nUnits), float64: entry (c, j) is unit j's mean activation over class c
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when labels and rows disagree,
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when labels and rows disagree,
  *   `INVALID_INPUT` for a label that is not a class index or a class without rows
  *
  * @see Bau et al. (2020), "Understanding the role of individual units in a deep neural network", PNAS 117(48)
@@ -123,7 +123,7 @@ export function classProfile(A: MatrixInput, labels: ArrayLike<number>): Matrix<
  * How concentrated each unit's mean activation is on its best class: the class-selectivity
  * index of Morcos et al., s = (μ_max − μ_others) / (μ_max + μ_others), where μ_max is the
  * unit's largest class mean and μ_others the mean of its other class means. It lies in
- * [0, 1]: 0 when every class gets the same mean, 1 when only one class makes the unit fire.
+ * [0, 1], from 0 when every class gets the same mean to 1 when only one class makes the unit fire.
  *
  * Activations are measured from the unit's floor, its lowest activation over the inputs:
  * that is 0 for a ReLU unit that is silent at least once (then s is exactly Morcos et al.'s
@@ -134,7 +134,7 @@ export function classProfile(A: MatrixInput, labels: ArrayLike<number>): Matrix<
  * @param A - activations, (nInputs, nUnits)
  * @param labels - nInputs class indices 0 … k − 1, every class present, k ≥ 2
  * @returns (nUnits) selectivities in [0, 1]
- * @throws {@link LatentSpaceError} as {@link classProfile}; `INVALID_INPUT` for one class
+ * @throws {@link core!LatentSpaceError} as {@link classProfile}; `INVALID_INPUT` for one class
  *
  * @see Morcos et al. (2018), "On the importance of single directions for generalization", ICLR
  *
@@ -171,7 +171,7 @@ function checkUnit(unit: unknown, a: Matrix, name: string): number {
  * @param unit - the column of A
  * @param k - how many indices, 1 … nInputs
  * @returns (k) row indices
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a unit or k out of range
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a unit or k out of range
  *
  * @example
  * ```ts
@@ -215,7 +215,7 @@ const RECTIFIED_MEAN_OPTIONS = optionNames<RectifiedMeanOptions>()('threshold');
  * @param X - the inputs, (nInputs, nFeatures), row i producing row i of A
  * @param unit - the column of A
  * @returns (nFeatures)
- * @throws {@link LatentSpaceError} `SHAPE_MISMATCH` when A and X have different row counts,
+ * @throws {@link core!LatentSpaceError} `SHAPE_MISMATCH` when A and X have different row counts,
  *   `INVALID_OPTION` for a unit out of range or a negative threshold
  *
  * @example

@@ -157,7 +157,7 @@ function startingInputs(init: unknown, length: number, dtype: Dtype, clamp: read
  * @param net - a {@link Net}, or `'mlp'`
  * @param params - the network's parameters (not modified)
  * @param objective - one value per row of the layer's activations, with its gradient
- * @throws {@link LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH` for an
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION` for a bad option, `SHAPE_MISMATCH` for an
  *   `init` or objective of the wrong width
  *
  * @see Olah, Mordvintsev & Schubert (2017), "Feature visualization", Distill

@@ -109,7 +109,7 @@ function* run(X: Matrix, o: Resolved): Generator<VaeStep, VaeModel, boolean | un
  * `signal`, checked before every minibatch. Options are checked when it is called.
  *
  * @param X - (nSamples, nFeatures); in [0, 1] for the default Bernoulli likelihood
- * @throws {@link LatentSpaceError} `INVALID_OPTION`, `INVALID_INPUT` (data outside [0, 1]
+ * @throws {@link core!LatentSpaceError} `INVALID_OPTION`, `INVALID_INPUT` (data outside [0, 1]
  *   with likelihood 'bernoulli'), `SHAPE_MISMATCH` (validation), the coercion errors of
  *   `asMatrix`, and `NON_FINITE` naming the op if training diverges
  *

@@ -239,7 +239,7 @@ function resolveDraws(model: VaeModel, X: MatrixInput, options: ElboOptions | un
  * z = μ + σ·ε, the KL in closed form. β is not applied (this is the bound itself).
  *
  * @param X - (nSamples, nFeatures)
- * @throws {@link LatentSpaceError} `UNSUPPORTED` for a plain autoencoder
+ * @throws {@link core!LatentSpaceError} `UNSUPPORTED` for a plain autoencoder
  * @example
  * ```ts
  * const { elbo, reconstruction, kl } = vae.elbo(model, X, { samples: 10, seed: 0 });
@@ -257,7 +257,7 @@ export function elbo(model: VaeModel, X: MatrixInput, options?: ElboOptions): El
  * log (1/S) Σₛ p(x | zₛ) p(zₛ) / q(zₛ | x) (the bound of Burda et al. 2016, which rises to
  * log p(x) as S grows and equals the ELBO's expectation at S = 1).
  *
- * @throws {@link LatentSpaceError} `UNSUPPORTED` for a plain autoencoder
+ * @throws {@link core!LatentSpaceError} `UNSUPPORTED` for a plain autoencoder
  * @see Burda, Grosse & Salakhutdinov (2016), "Importance weighted autoencoders", ICLR
  * @example
  * ```ts

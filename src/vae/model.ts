@@ -78,7 +78,7 @@ export function freezeModel(model: VaeModel): VaeModel {
  * layer shapes against `features` and `options`, the element types, the history. Typed
  * arrays come back bit for bit.
  *
- * @throws {@link LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the first field that is wrong
  *
  * @example
  * ```ts

@@ -112,7 +112,7 @@ export function backend(): BackendName {
  * Selects the backend explicitly. `'js'` always works; `'wasm'` compiles the module
  * synchronously if {@link init} has not run yet.
  *
- * @throws {@link LatentSpaceError} `WASM_UNAVAILABLE` when WebAssembly SIMD cannot run here
+ * @throws {@link core!LatentSpaceError} `WASM_UNAVAILABLE` when WebAssembly SIMD cannot run here
  *   (the message says why), `INVALID_OPTION` for any other name
  *
  * @example
@@ -136,7 +136,7 @@ export function useBackend(name: BackendName): void {
  * The WebAssembly kernels themselves, without making them the active backend (for
  * comparisons and benchmarks). Instantiates the module synchronously on first use.
  *
- * @throws {@link LatentSpaceError} `WASM_UNAVAILABLE` when WebAssembly SIMD cannot run here
+ * @throws {@link core!LatentSpaceError} `WASM_UNAVAILABLE` when WebAssembly SIMD cannot run here
  *
  * @example
  * ```ts

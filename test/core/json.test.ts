@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkKind, fromJSON, toJSON } from '../../src/core/index.js';
-import { base64ToBytes, bytesToBase64 } from '../../src/core/json.js';
+import { fromJSON, toJSON } from '../../src/core/index.js';
+import { base64ToBytes, bytesToBase64, checkKind } from '../../src/core/json.js';
 import { codeOf } from '../helpers/errors.js';
 
 function sameBits(a: Float64Array | Float32Array, b: unknown): void {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LatentSpaceError, Random, randomFrom } from '../../src/core/index.js';
+import { LatentSpaceError, Random } from '../../src/core/index.js';
+import { randomFrom } from '../../src/core/random.js';
 
 describe('Random (xoshiro128**)', () => {
   /** xoshiro128** as in the reference C code (prng.di.unimi.it/xoshiro128starstar.c), in BigInt: one step of state s, its output. */

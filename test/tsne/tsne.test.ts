@@ -222,7 +222,7 @@ describe('t-SNE', () => {
     const small = blobs(1, 20, 3, 1, 2);
     const e = (() => { try { tsne.fit(small, { perplexity: 7 }); } catch (err) { return err as LatentSpaceError; } return undefined; })();
     expect(e?.code).toBe('INVALID_OPTION');
-    expect(e?.message).toContain('(n − 1) / 3 = 6.333333333333333');
+    expect(e?.message).toContain('(n − 1) / 3 = 6.3333');
     expect(codeOf(() => tsne.fit(small, { perplexity: 6.3 }))).toBeUndefined();
     expect(codeOf(() => tsne.fit([[0], [1], [2]], { perplexity: 0.5 }))).toBe('INVALID_INPUT');
     expect(codeOf(() => tsne.fit([[0], [NaN], [2], [3], [4]]))).toBe('NON_FINITE');

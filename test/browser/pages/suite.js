@@ -176,7 +176,6 @@ function randomSequences(core) {
       fillNormal: Array.from(g.fillNormal(new Float64Array(5))),
     };
   }
-  integer.randomFrom = [core.randomFrom(undefined).uniform(), core.randomFrom(7).uint32()];
   return { integer, normal };
 }
 
