@@ -89,7 +89,7 @@ export function choleskyInPlace(n: number, A: Float64Array): number {
 }
 
 /** Every option name of {@link CholeskyOptions} (unknown ones are rejected). */
-const CHOLESKY_OPTION_NAMES = optionNames<CholeskyOptions>()('check');
+const CHOLESKY_OPTION_NAMES = /* @__PURE__ */ optionNames<CholeskyOptions>()('check');
 
 /**
  * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix (blocked,

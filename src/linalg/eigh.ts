@@ -31,7 +31,7 @@ export interface EighResult {
 }
 
 /** Every option name of {@link EighOptions} (unknown ones are rejected). */
-const EIGH_OPTION_NAMES = optionNames<EighOptions>()('check');
+const EIGH_OPTION_NAMES = /* @__PURE__ */ optionNames<EighOptions>()('check');
 
 /**
  * Eigen-decomposition S = V·diag(λ)·Vᵀ of a real symmetric matrix.

@@ -25,7 +25,7 @@ export interface QrResult {
 const MODES = ['reduced', 'complete'] as const;
 
 /** Every option name of {@link QrOptions} (unknown ones are rejected). */
-const QR_OPTION_NAMES = optionNames<QrOptions>()('mode');
+const QR_OPTION_NAMES = /* @__PURE__ */ optionNames<QrOptions>()('mode');
 
 /**
  * QR factorisation A = Q·R by Householder reflections, blocked so that most of the work

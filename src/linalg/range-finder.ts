@@ -1,10 +1,10 @@
-import { assertNever, fail } from '../core/errors.js';
+import { assertNever, fail, finiteResults } from '../core/errors.js';
 import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
-import { randomFrom, type SeedLike } from '../core/random.js';
+import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { swapRows } from './kernels/givens.js';
 import { qrFactor, qrFormQ } from './kernels/householder.js';
-import { matmul } from './matmul.js';
+import { product64 } from './matmul.js';
 
 /** How the power iterations of {@link randomizedRangeFinder} are kept well conditioned. */
 export type RangeNormalizer = 'qr' | 'lu' | 'none';
@@ -35,7 +35,7 @@ export interface RangeFinderOptions {
 }
 
 /** Every option name of {@link RangeFinderOptions} (unknown ones are rejected). */
-const RANGE_FINDER_OPTION_NAMES = optionNames<RangeFinderOptions>()('size', 'powerIterations', 'normalizer', 'seed');
+const RANGE_FINDER_OPTION_NAMES = /* @__PURE__ */ optionNames<RangeFinderOptions>()('size', 'powerIterations', 'normalizer', 'seed');
 
 /**
  * An orthonormal basis Q (m × size) whose span approximates the range of A: the first
@@ -68,8 +68,22 @@ export function randomizedRangeFinder(A: MatrixInput, options: RangeFinderOption
   const size = checkInt(opts.size, 'size', 1, Math.min(m, n));
   const iterations = checkInt(opts.powerIterations ?? 4, 'powerIterations', 0, 100);
   const normalizer = checkChoice(opts.normalizer ?? 'qr', 'normalizer', NORMALIZERS);
-  const random = randomFrom(opts.seed);
-  let Q: Matrix<Float64Array> = { rows: n, cols: size, data: random.fillNormal(new Float64Array(n * size)) };
+  return rangeFinder(a, size, iterations, normalizer, randomFrom(opts.seed));
+}
+
+/**
+ * The unvalidated core of {@link randomizedRangeFinder}, the same bits: A (m × n) is only
+ * read, 1 ≤ size ≤ min(m, n), and `random` draws the test matrix. For callers that built A
+ * themselves (PCA's centred data) and have checked their options.
+ *
+ * @example
+ * ```ts
+ * const A = { rows: 3, cols: 2, data: new Float64Array([1, 2, 2, 4, 3, 6]) };
+ * rangeFinder(A, 1, 4, 'qr', randomFrom(7)).cols; // 1
+ * ```
+ */
+export function rangeFinder(a: Matrix<Float64Array>, size: number, iterations: number, normalizer: RangeNormalizer, random: Random): Matrix<Float64Array> {
+  let Q: Matrix<Float64Array> = { rows: a.cols, cols: size, data: random.fillNormal(new Float64Array(a.cols * size)) };
   for (let i = 0; i < iterations; i++) {
     Q = normalize(product(a, Q, false), normalizer);
     Q = normalize(product(a, Q, true), normalizer);
@@ -77,8 +91,12 @@ export function randomizedRangeFinder(A: MatrixInput, options: RangeFinderOption
   return orthonormalize(product(a, Q, false));
 }
 
+// op(A)·Q on the active backend, where op(A) is A or Aᵀ; without a normaliser, the
+// products grow as σ₁ to the power of the iteration, and can leave float64.
 function product(A: Matrix<Float64Array>, Q: Matrix<Float64Array>, transA: boolean): Matrix<Float64Array> {
-  return matmul(A, Q, { transA }) as Matrix<Float64Array>;
+  const C = product64(A, Q, transA, false);
+  finiteResults(C.data, 'A', 'an entry of a power-iteration product');
+  return C;
 }
 
 function normalize(Y: Matrix<Float64Array>, normalizer: RangeNormalizer): Matrix<Float64Array> {

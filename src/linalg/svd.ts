@@ -28,7 +28,7 @@ export interface SvdResult {
 }
 
 /** Every option name of {@link SvdOptions} (unknown ones are rejected). */
-const SVD_OPTION_NAMES = optionNames<SvdOptions>()('k');
+const SVD_OPTION_NAMES = /* @__PURE__ */ optionNames<SvdOptions>()('k');
 
 /**
  * Thin (or truncated) singular value decomposition A = U·diag(s)·Vᵀ.
@@ -65,16 +65,30 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
   const { rows: m, cols: n } = a;
   const r = Math.min(m, n);
   const k = opts.k === undefined ? r : checkInt(opts.k, 'k', 1, r);
-  if (m >= n) return checkedSingular(svdTall(m, n, Float64Array.from(a.data), k));
-  const res = checkedSingular(svdTall(n, m, transposeArray(m, n, a.data), k));
+  // The tall case overwrites its argument (a copy); the wide one only reads it.
+  const res = svdKernel(m, n, m < n && a.data instanceof Float64Array ? a.data : Float64Array.from(a.data), k);
+  finiteResults(res.s, 'A', 'a singular value');
+  return res;
+}
+
+/**
+ * The unvalidated core of {@link svd} for any shape: the k largest singular triplets of
+ * A (m × n, row-major) with canonical signs, the same bits as `svd`. A tall or square A
+ * (m ≥ n) is overwritten; a wide one is only read (it is decomposed through its
+ * transpose). For callers that built A themselves (centred data, a projection) and need
+ * no checks and no copy.
+ *
+ * @example
+ * ```ts
+ * Array.from(svdKernel(1, 2, new Float64Array([3, 4]), 1).V.data); // [0.6, 0.8] (up to rounding)
+ * ```
+ */
+export function svdKernel(m: number, n: number, A: Float64Array, k: number): SvdResult {
+  if (m >= n) return svdTall(m, n, A, k);
+  const res = svdTall(n, m, transposeArray(m, n, A), k);
   // Aᵀ = U·S·Vᵀ gives A = V·S·Uᵀ; the sign rule is then re-applied to the new U.
   svdFlipInPlace(m, k, res.V.data, 0, k, n, res.U.data, 0, k);
   return { U: res.V, s: res.s, V: res.U };
-}
-
-function checkedSingular(r: SvdResult): SvdResult {
-  finiteResults(r.s, 'A', 'a singular value');
-  return r;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface SolveTriangularOptions {
 }
 
 /** Every option name of {@link SolveTriangularOptions} (unknown ones are rejected). */
-const SOLVE_TRIANGULAR_OPTION_NAMES = optionNames<SolveTriangularOptions>()('lower', 'transpose', 'unitDiagonal');
+const SOLVE_TRIANGULAR_OPTION_NAMES = /* @__PURE__ */ optionNames<SolveTriangularOptions>()('lower', 'transpose', 'unitDiagonal');
 
 /**
  * Solves op(T)·X = B for a triangular T by forward or back substitution, op(T) = T or

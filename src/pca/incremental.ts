@@ -18,7 +18,7 @@ export interface PartialFitOptions {
 }
 
 /** Every option name of {@link PartialFitOptions} (unknown ones are rejected). */
-const PARTIAL_FIT_OPTION_NAMES = optionNames<PartialFitOptions>()('nComponents', 'whiten');
+const PARTIAL_FIT_OPTION_NAMES = /* @__PURE__ */ optionNames<PartialFitOptions>()('nComponents', 'whiten');
 
 /**
  * Incremental PCA: updates a model with one more batch of samples, so data larger than

@@ -55,7 +55,7 @@ export interface ResolvedPcaOptions {
 const SOLVERS: readonly PcaSolver[] = ['auto', 'full', 'covariance', 'randomized'];
 
 /** Every option name of {@link PcaOptions} (unknown ones are rejected). */
-const PCA_OPTION_NAMES = optionNames<PcaOptions>()('nComponents', 'solver', 'whiten', 'nOversamples', 'powerIterations', 'seed');
+const PCA_OPTION_NAMES = /* @__PURE__ */ optionNames<PcaOptions>()('nComponents', 'solver', 'whiten', 'nOversamples', 'powerIterations', 'seed');
 
 /** Validates options once and fills in every default for data of shape (n × d). */
 export function resolveOptions(options: PcaOptions | undefined, n: number, d: number): ResolvedPcaOptions {

@@ -1,11 +1,14 @@
 import type { Matrix } from '../core/matrix.js';
 import { symmetricEigen } from '../linalg/eigh.js';
-import { matmul } from '../linalg/matmul.js';
-import { randomizedRangeFinder } from '../linalg/range-finder.js';
-import { svd } from '../linalg/svd.js';
-import type { SeedLike } from '../core/random.js';
+import { rangeFinder } from '../linalg/range-finder.js';
+import { svdKernel } from '../linalg/svd.js';
+import { randomFrom, type SeedLike } from '../core/random.js';
 import { centerRows, centered } from './stats.js';
 import { syrkKernel } from '../linalg/kernels/dispatch.js';
+import { product64 } from '../linalg/matmul.js';
+
+// The solvers call the unvalidated cores (svdKernel, rangeFinder, product64, kernels), not the
+// public linalg functions: `fit` has checked X once, and the data here is our own copy.
 
 /** Principal directions as rows (m × d) and the variance along each, descending. */
 export interface Spectrum {
@@ -58,7 +61,7 @@ function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
   // The first k columns of U, as rows, times Xc: the unnormalised components (k × d).
   const Ut = new Float64Array(k * n);
   for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) Ut[c * n + i] = vectors.data[i * n + c]!;
-  const components = matmul({ rows: k, cols: n, data: Ut }, xc).data as Float64Array;
+  const components = product64({ rows: k, cols: n, data: Ut }, xc, false, false).data;
   const variances = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     const row = components.subarray(c * d, (c + 1) * d);
@@ -74,18 +77,23 @@ function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
 
 /** Thin SVD of the centred data: all min(n, d) directions. */
 export function fullSolver(x: Matrix, mean: Float64Array): Spectrum {
-  const { s, V } = svd(centered(x, mean));
+  const { s, V } = svdKernel(x.rows, x.cols, centered(x, mean).data, Math.min(x.rows, x.cols));
   return fromSvd(s, V, x.rows, s.length);
 }
 
 /** Randomized SVD (Halko, Martinsson & Tropp 2011): k directions from a sampled range. */
 export function randomizedSolver(x: Matrix, mean: Float64Array, k: number, nOversamples: number, powerIterations: number, seed: SeedLike): Spectrum {
-  const xc = centered(x, mean);
-  const size = Math.min(k + nOversamples, x.rows, x.cols);
-  const Q = randomizedRangeFinder(xc, { size, powerIterations, normalizer: powerIterations > 2 ? 'lu' : 'none', seed });
-  const B = matmul(Q, xc, { transA: true });
-  const { s, V } = svd(B);
-  return fromSvd(s, V, x.rows, k);
+  return randomizedSpectrum(centered(x, mean), k, nOversamples, powerIterations, seed);
+}
+
+/** {@link randomizedSolver} on data already centred, xc (n × d), which is only read. */
+export function randomizedSpectrum(xc: Matrix<Float64Array>, k: number, nOversamples: number, powerIterations: number, seed: SeedLike): Spectrum {
+  const size = Math.min(k + nOversamples, xc.rows, xc.cols);
+  const Q = rangeFinder(xc, size, powerIterations, powerIterations > 2 ? 'lu' : 'none', randomFrom(seed));
+  // B = Qᵀ·Xc (size × d): the data in the sampled basis; its SVD gives the components.
+  const B = product64(Q, xc, true, false).data;
+  const { s, V } = svdKernel(size, xc.cols, B, size);
+  return fromSvd(s, V, xc.rows, k);
 }
 
 // V is (d × r) with the right singular vectors as columns; the variance along each is s²/(n − 1).

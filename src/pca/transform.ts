@@ -1,6 +1,6 @@
 import { fail, finiteResults } from '../core/errors.js';
 import { asMatrix, asRows, asVector, singleRow, type FlatArray, type FloatArray, type Matrix, type MatrixInput, type RowsInput } from '../core/matrix.js';
-import { matmul } from '../linalg/matmul.js';
+import { product64 } from '../linalg/matmul.js';
 import { fit } from './fit.js';
 import { checkModel, type PcaModel } from './model.js';
 import type { PcaOptions } from './options.js';
@@ -43,7 +43,7 @@ function centredInput(model: PcaModel, x: Matrix, name: string): Matrix<Float64A
 
 /** (X − mean) · componentsᵀ in float64, unwhitened. */
 function project(model: PcaModel, x: Matrix, name: string): Matrix<Float64Array> {
-  return matmul(centredInput(model, x, name), model.components, { transB: true }) as Matrix<Float64Array>;
+  return product64(centredInput(model, x, name), model.components, false, true);
 }
 
 /**
@@ -109,7 +109,7 @@ export function inverseTransform(model: PcaModel, Z: RowsInput | FlatArray): Mat
     const data = Float64Array.from(z.data, (v, p) => v * scales[p % z.cols]!);
     coords = { rows: z.rows, cols: z.cols, data };
   }
-  const X = matmul(coords, model.components) as Matrix<Float64Array>;
+  const X = product64(coords, model.components, false, false);
   addRowVector(X, asFloat64(model.mean));
   const out = inModelDtype(model, X, 'Z');
   return single ? singleRow(out) : out;
@@ -221,7 +221,7 @@ export function scoreSamples(model: PcaModel, X: RowsInput | FlatArray): Float64
   let logDet = (d - k) * (d > k ? Math.log(sigma2) : 0);
   for (const v of along) logDet += Math.log(v);
   const xc = centredInput(model, x, 'X');
-  const Z = matmul(xc, model.components, { transB: true }).data;
+  const Z = finiteResults(product64(xc, model.components, false, true).data, 'X', 'a coordinate of X − mean');
   const out = new Float64Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
     let norm2 = 0, projected = 0, mahalanobis = 0;

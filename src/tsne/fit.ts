@@ -3,7 +3,7 @@ import { drive, driveAsync } from '../core/iterate.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom } from '../core/random.js';
-import { fitTransform as pcaFitTransform } from '../pca/transform.js';
+import { principalScores } from '../pca/scores.js';
 import { conditionalP, jointP, nearestNeighbours, type Csr } from './affinities.js';
 import { descend, type DescentResult, type GradientFn, type Phase } from './descent.js';
 import { repulsionFor, tsneGradient } from './forces.js';
@@ -80,8 +80,8 @@ function initialEmbedding(X: Matrix<Float64Array>, opts: ResolvedOptions): Float
   if (X.cols < dim) {
     fail('INVALID_OPTION', `init: 'pca' needs at least nComponents = ${dim} features, X has ${X.cols}; use init 'random' or pass a matrix`);
   }
-  const { embedding } = pcaFitTransform(X, { nComponents: dim, seed: opts.seed ?? 0 });
-  const Y = Float64Array.from(embedding.data);
+  // The randomized solver alone, as scikit-learn's TSNE: not pca.fit's whole bundle.
+  const Y = principalScores(X, dim, opts.seed ?? 0).data;
   // Scale so that the first coordinate has standard deviation 1e-4 (as scikit-learn).
   let mean = 0;
   for (let i = 0; i < n; i++) mean += Y[i * dim]!;
