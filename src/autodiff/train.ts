@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
-import { isMatrix, type FloatArray, type Matrix } from '../core/matrix.js';
-import { checkBoolean, checkInt, checkOptions, optionNames } from '../core/options.js';
+import { asMatrix, isMatrix, type FloatArray, type Matrix } from '../core/matrix.js';
+import { checkBoolean, checkCallback, checkInt, checkOptions, checkSignal, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { valueAndGrad } from './grad.js';
 import { adam, type Optimizer, type OptimizerState } from './optim.js';
@@ -17,12 +17,17 @@ export type Dataset = Matrix | { readonly [key: string]: Matrix | ArrayLike<numb
 /** A minibatch of a {@link Dataset}: the same shape, fewer rows. */
 export type Batch<D extends Dataset> = D extends Matrix ? Matrix : { [K in keyof D]: D[K] extends Matrix ? Matrix : Float64Array };
 
+/**
+ * The number of samples of a dataset, checked: every Matrix non-empty and finite
+ * (`EMPTY_INPUT`, `NON_FINITE` naming the field; asMatrix validates without copying), every
+ * field with one row per sample.
+ */
 function sampleCount(data: Dataset, name: string): number {
-  if (isMatrix(data)) return data.rows;
+  if (isMatrix(data)) return asMatrix(data, name).rows;
   if (data === null || typeof data !== 'object') fail('INVALID_INPUT', `${name}: received ${describe(data)}, expected a Matrix or a record of Matrices and label arrays`);
   let n: number | undefined;
   for (const [key, value] of Object.entries(data)) {
-    const rows = isMatrix(value) ? value.rows : (value as ArrayLike<number>)?.length;
+    const rows = isMatrix(value) ? asMatrix(value, `${name}.${key}`).rows : (value as ArrayLike<number>)?.length;
     if (typeof rows !== 'number') fail('INVALID_INPUT', `${name}.${key}: received ${describe(value)}, expected a Matrix or an array of labels`);
     if (n !== undefined && rows !== n) fail('SHAPE_MISMATCH', `${name}.${key} has ${rows} rows, but another field has ${n}; every field needs one row per sample`);
     n = rows;
@@ -119,7 +124,7 @@ export interface TrainResult<P> {
   readonly optimizerState: OptimizerState;
   /** Per finished epoch, the mean of its minibatch losses (weighted by batch size). */
   readonly history: Float64Array;
-  /** True when every epoch ran; false when stopped by onProgress or the signal. */
+  /** True when every epoch ran (a stop asked for at the last step included); false when stopped earlier by onProgress, `next(true)` or the signal. */
   readonly completed: boolean;
 }
 
@@ -144,9 +149,8 @@ export function trainSteps<P extends Params, D extends Dataset>(
   const n = sampleCount(data, 'train: data');
   const optimizer = opts.optimizer ?? adam();
   if (typeof optimizer?.step !== 'function') fail('INVALID_OPTION', `train: optimizer received ${describe(optimizer)}, expected sgd(...) or adam(...)`);
-  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') fail('INVALID_OPTION', `train: onProgress received ${describe(opts.onProgress)}, expected a function`);
-  const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTION', `train: signal received ${describe(signal)}, expected an AbortSignal`);
+  checkCallback(opts.onProgress, 'train: onProgress');
+  const signal = checkSignal(opts.signal, 'train: signal');
   const run: TrainRun<D> = {
     data, n, optimizer, signal,
     epochs: checkInt(opts.epochs ?? 10, 'train: epochs', 1),
@@ -194,9 +198,12 @@ function* trainLoop<P extends Params, D extends Dataset>(
       optimizer.step(trained, grads, optimizerState);
       total += value * (end - start);
       iteration++;
-      if ((yield { epoch, batch: b, iteration, loss: value }) === true) return stopped();
+      // The epoch's entry before its last step is yielded: a run stopped there has finished it.
+      if (end === n) history.push(total / n);
+      const last = end === n && epoch === run.epochs - 1;
+      // A stop asked for at the very last step changes nothing: the run has completed.
+      if ((yield { epoch, batch: b, iteration, loss: value }) === true && !last) return stopped();
     }
-    history.push(total / n);
   }
   return { params: trained, optimizerState, history: Float64Array.from(history), completed: true };
 }

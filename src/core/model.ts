@@ -176,3 +176,44 @@ function sizeText(spec: SizeSpec): string {
   if (max === Infinity) return min === 0 ? 'any' : `at least ${min}`;
   return `${min} to ${max}`;
 }
+
+/**
+ * Checks that `model` is an object of the given kind, always with `INVALID_MODEL` (a value
+ * that is not an object, or a model of another module): the first line of every function
+ * that takes a model. Modules then check the fields with {@link checkModelFields}.
+ *
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL` naming the argument, what it received
+ *   and the kind expected
+ *
+ * @example
+ * ```ts
+ * checkModel({ kind: 'pca' }, 'kmeans'); // throws INVALID_MODEL (model: received a model of kind "pca", expected kind 'kmeans')
+ * ```
+ */
+export function checkModel<T extends { kind: string }>(model: unknown, kind: T['kind'], name = 'model'): T {
+  return checkKind<T>(model, kind, name);
+}
+
+/**
+ * Freezes a model and every plain object and array inside it (typed arrays stay as they
+ * are: a non-empty typed array cannot be frozen), and returns it: what every `fit` and
+ * `load` hands out, so a model shared with a Worker, a cache or another module cannot be
+ * changed field by field.
+ *
+ * @example
+ * ```ts
+ * const m = freezeModel({ kind: 'demo', centroids: { rows: 1, cols: 1, data: new Float64Array(1) } });
+ * Object.isFrozen(m.centroids); // true
+ * ```
+ */
+export function freezeModel<T extends object>(model: T): T {
+  const seen = new Set<object>();
+  const deep = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || seen.has(v)) return;
+    seen.add(v);
+    for (const child of Object.values(v)) deep(child);
+    Object.freeze(v);
+  };
+  deep(model);
+  return model;
+}

@@ -1,7 +1,8 @@
 import { describe, fail, finiteResult } from '../core/errors.js';
 import { ldexp, maxAbs, safeScaleExponent, scaledBy } from '../core/math.js';
 import { asMatrix64, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, checkSize, MAX_ITERATIONS, optionNames } from '../core/options.js';
+import { freezeModel } from '../core/model.js';
+import { checkBoolean, checkCallback, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, checkSize, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { gram, matmul } from '../linalg/matmul.js';
@@ -132,8 +133,8 @@ function resolve(options: KsvdOptions | undefined, X: Matrix<Float64Array>): Res
   const tol = checkNumber(opts.tol ?? 1e-6, 'tol', 0);
   const method = checkChoice(opts.method ?? 'approximate', 'method', ['exact', 'approximate'] as const);
   const replaceAtoms = checkBoolean(opts.replaceAtoms ?? true, 'replaceAtoms');
-  const signal = opts.signal;
-  checkSignal(signal);
+  const signal = checkSignal(opts.signal);
+  checkCallback(opts.onProgress, 'onProgress');
   return { nAtoms, nNonzero, maxIter, tol, method, replaceAtoms, init, rng: randomFrom(opts.seed), signal };
 }
 
@@ -200,7 +201,7 @@ function copyDictionary(st: State): Matrix<Float64Array> {
  * {@link fit} and {@link fitAsync} drive it.
  *
  * @param X - signals as rows, (nSamples × nFeatures)
- * @throws {@link core!LatentSpaceError} as {@link fit}, on the first `next()`
+ * @throws {@link core!LatentSpaceError} as {@link fit}, when `steps` is called (before the first `next()`)
  *
  * @example
  * ```ts
@@ -274,14 +275,14 @@ function* run(x0: Matrix<Float64Array>, o: ReturnType<typeof resolve>): Generato
     if (stop === true) { converged = false; break; }
     if (converged) break;
   }
-  return {
+  return freezeModel<KsvdModel>({
     kind: 'ksvd',
     dictionary: copyDictionary(st),
     nNonzero: o.nNonzero,
     errors: Float64Array.from(errors),
     nIter: errors.length,
     converged,
-  };
+  });
 }
 
 const errorOf = (s: KsvdStep): number => s.error;

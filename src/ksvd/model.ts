@@ -1,9 +1,10 @@
 import { loadModel } from '../core/json.js';
-import { checkModelFields } from '../core/model.js';
+import { checkModelFields, freezeModel } from '../core/model.js';
 import type { Matrix } from '../core/matrix.js';
 
 /**
- * A fitted K-SVD dictionary: a plain, structured-clone-able object of typed arrays.
+ * A fitted K-SVD dictionary: a plain, immutable (frozen), structured-clone-able object of
+ * typed arrays.
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export interface KsvdModel {
  * ```
  */
 export function load(json: string | object): KsvdModel {
-  return checkModel(loadModel<KsvdModel>(json, 'ksvd'));
+  return freezeModel(checkModel(loadModel<KsvdModel>(json, 'ksvd')));
 }
 
 /**

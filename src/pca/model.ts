@@ -1,5 +1,5 @@
 import { loadModel } from '../core/json.js';
-import { checkModelFields } from '../core/model.js';
+import { checkModelFields, freezeModel } from '../core/model.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
 
 /** How a PCA model was computed. */
@@ -51,7 +51,7 @@ export interface PcaModel {
  * ```
  */
 export function load(json: string | object): PcaModel {
-  return checkModel(loadModel<PcaModel>(json, 'pca'));
+  return freezeModel(checkModel(loadModel<PcaModel>(json, 'pca')));
 }
 
 /**

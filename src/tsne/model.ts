@@ -1,6 +1,6 @@
 import { loadModel } from '../core/json.js';
 import type { Matrix } from '../core/matrix.js';
-import { checkModelFields } from '../core/model.js';
+import { checkModelFields, freezeModel as freezeDeep } from '../core/model.js';
 import { MAX_LEARNING_RATE, type TsneMethod, type TsneMetric } from './options.js';
 
 /**
@@ -42,7 +42,7 @@ export interface TsneModel {
 }
 
 /**
- * Freezes a model object (its typed arrays stay as they are).
+ * Freezes a model object and the objects in it (its typed arrays stay as they are).
  *
  * @example
  * ```ts
@@ -50,10 +50,7 @@ export interface TsneModel {
  * ```
  */
 export function freezeModel(model: TsneModel): TsneModel {
-  Object.freeze(model.embedding);
-  Object.freeze(model.data);
-  Object.freeze(model.affinities);
-  return Object.freeze(model);
+  return freezeDeep(model);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, fail, formatNumber } from '../core/errors.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import type { OnProgress } from '../core/iterate.js';
-import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
+import { checkCallback, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { checkSeed, type SeedLike } from '../core/random.js';
 
 /**
@@ -259,8 +259,7 @@ export function resolveDescent(
     fail('INVALID_OPTION', `method: received 'fft' with nComponents ${dim}, expected 'barnes-hut' or 'exact' (the FFT interpolation handles 1 or 2 dimensions)`);
   }
   const lr = opts.learningRate ?? 'auto';
-  const signal = opts.signal;
-  checkSignal(signal);
+  const signal = checkSignal(opts.signal);
   return {
     method,
     theta: checkNumber(opts.theta ?? 0.5, 'theta', 0),
@@ -323,6 +322,7 @@ const TSNE_OPTION_NAMES = optionNames<TsneOptions>()('nComponents', 'perplexity'
  */
 export function resolveOptions(options: TsneOptions | undefined, n: number): ResolvedOptions {
   const o = checkOptions(options, TSNE_OPTION_NAMES);
+  checkCallback(o.onProgress, 'onProgress');
   const nComponents = checkInt(o.nComponents ?? 2, 'nComponents', 1, 3);
   const perplexity = checkPerplexity(o.perplexity ?? 30, n);
   const earlyExaggeration = checkNumber(o.earlyExaggeration ?? 12, 'earlyExaggeration', Number.MIN_VALUE, MAX_EXAGGERATION);

@@ -1,6 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import { loadModel } from '../core/json.js';
 import { isMatrix, type Matrix } from '../core/matrix.js';
+import { checkModel as checkKind, freezeModel as freezeDeep } from '../core/model.js';
 import type { DenseParams } from '../autodiff/layers.js';
 import type { Architecture, VaeWeights } from './network.js';
 import { LIKELIHOODS, type VaeSettings } from './options.js';
@@ -63,13 +64,7 @@ export function architecture(model: VaeModel): Architecture {
  * ```
  */
 export function freezeModel(model: VaeModel): VaeModel {
-  const deep = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || Object.isFrozen(v)) return;
-    for (const child of Object.values(v)) deep(child);
-    Object.freeze(v);
-  };
-  deep(model);
-  return model;
+  return freezeDeep(model);
 }
 
 /**
@@ -87,8 +82,24 @@ export function freezeModel(model: VaeModel): VaeModel {
  * ```
  */
 export function load(json: string | object): VaeModel {
-  const value = loadModel<VaeModel>(json, 'vae');
-  const bad = (field: string, got: unknown, expected: string): never => fail('INVALID_MODEL', `model.${field}: received ${describe(got)}, expected ${expected}`);
+  return freezeModel(checkModel(loadModel<VaeModel>(json, 'vae')));
+}
+
+/**
+ * Checks that `model` is a VAE model (from fit or load) with consistent, finite fields (what
+ * {@link load} and every function taking a model run first), naming the argument and the
+ * first field that is wrong.
+ *
+ * @throws {@link core!LatentSpaceError} `INVALID_MODEL`
+ *
+ * @example
+ * ```ts
+ * checkModel({ kind: 'pca' }); // throws INVALID_MODEL (model: received a model of kind "pca", expected kind 'vae')
+ * ```
+ */
+export function checkModel(model: unknown, name = 'model'): VaeModel {
+  const value = checkKind<VaeModel>(model, 'vae', name);
+  const bad = (field: string, got: unknown, expected: string, received = describe(got)): never => fail('INVALID_MODEL', `${name}.${field}: received ${received}, expected ${expected}`);
   const positive = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
   if (!positive(value.features)) bad('features', value.features, 'a positive integer');
   const o = value.options as Partial<VaeSettings> | undefined;
@@ -113,7 +124,7 @@ export function load(json: string | object): VaeModel {
   }
   if (!Number.isInteger(value.iterations) || value.iterations < 0) bad('iterations', value.iterations, 'a non-negative integer');
   if (typeof value.completed !== 'boolean') bad('completed', value.completed, 'a boolean');
-  return freezeModel(value);
+  return value;
 }
 
 /**
@@ -130,12 +141,16 @@ export function fromJSON(json: string): VaeModel {
 }
 
 /** Checks every layer of the weights against the architecture. */
-function checkWeights(w: unknown, a: Architecture, bad: (field: string, got: unknown, expected: string) => never): void {
+function checkWeights(w: unknown, a: Architecture, bad: (field: string, got: unknown, expected: string, received?: string) => never): void {
   if (w === null || typeof w !== 'object') bad('weights', w, 'the encoder and decoder layers');
   const weights = w as Partial<Record<keyof VaeWeights, unknown>>;
   const Typed = a.dtype === 'float32' ? Float32Array : Float64Array;
   const matrix = (m: unknown, field: string, rows: number, cols: number): void => {
     if (!isMatrix(m) || m.rows !== rows || m.cols !== cols || !(m.data instanceof Typed)) bad(field, m, `a ${rows} × ${cols} ${a.dtype} Matrix`);
+    const data = (m as Matrix).data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i]!)) bad(field, data, 'finite entries', `an entry ${i} of ${data[i]}`);
+    }
   };
   const layer = (l: unknown, field: string, inputs: number, outputs: number): void => {
     if (l === null || typeof l !== 'object') bad(field, l, 'a dense layer { weight, bias }');
@@ -155,20 +170,4 @@ function checkWeights(w: unknown, a: Architecture, bad: (field: string, got: unk
   stack(weights.decoder, 'weights.decoder', [a.latent, ...a.hidden.slice().reverse(), a.features]);
   if (a.likelihood === 'gaussian') matrix(weights.outputLogVariance, 'weights.outputLogVariance', 1, 1);
   else if (weights.outputLogVariance !== undefined) bad('weights.outputLogVariance', weights.outputLogVariance, "nothing (only likelihood 'gaussian' has one)");
-}
-
-/**
- * Checks that `model` is a VAE model (from fit or load), naming the argument.
- *
- * @example
- * ```ts
- * checkModel({ kind: 'pca' }); // throws INVALID_INPUT
- * ```
- */
-export function checkModel(model: unknown, name = 'model'): VaeModel {
-  const m = model as Partial<VaeModel> | null;
-  if (m === null || typeof m !== 'object' || m.kind !== 'vae' || typeof m.weights !== 'object' || m.weights === null || typeof m.options !== 'object' || typeof m.features !== 'number') {
-    fail('INVALID_INPUT', `${name}: received ${describe(model)}, expected a VAE model (from vae.fit or vae.load)`);
-  }
-  return m as VaeModel;
 }

@@ -1,7 +1,7 @@
 import { describe, fail } from '../core/errors.js';
 import type { OnProgress } from '../core/iterate.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { checkBoolean, checkChoice, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
+import { checkBoolean, checkCallback, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
 import { Random, randomFrom, type SeedLike } from '../core/random.js';
 import type { Dtype } from '../autodiff/tape.js';
 import type { VaeModel } from './model.js';
@@ -155,13 +155,8 @@ export function resolve(options: VaeOptions | undefined, X: Matrix): Resolved {
   const likelihood = checkChoice(opts.likelihood ?? 'bernoulli', 'likelihood', LIKELIHOODS);
   const seed = opts.seed;
   const random = randomFrom(seed);
-  const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    fail('INVALID_OPTION', `signal: received ${describe(signal)}, expected an AbortSignal`);
-  }
-  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
-    fail('INVALID_OPTION', `onProgress: received ${describe(opts.onProgress)}, expected a function`);
-  }
+  const signal = checkSignal(opts.signal);
+  checkCallback(opts.onProgress, 'onProgress');
   const dtype = checkChoice<Dtype>(opts.dtype ?? 'float32', 'dtype', ['float32', 'float64']);
   const learningRate = checkNumber(opts.learningRate ?? 1e-3, 'learningRate', 0);
   if (!(learningRate > 0)) fail('INVALID_OPTION', `learningRate: received ${learningRate}, expected a positive number`);

@@ -110,7 +110,7 @@ describe('the model', () => {
     expect(errorOf(() => vae.load(shortHistory)).message).toMatch(/history\.kl.*length 3/);
     expect(errorOf(() => vae.load({ ...clone(), options: { ...model.options, likelihood: 'poisson' } })).message).toMatch(/options\.likelihood/);
     expect(codeOf(() => vae.load(plain))).toBe('INVALID_MODEL');
-    expect(codeOf(() => vae.encode({ kind: 'pca' } as never, X))).toBe('INVALID_INPUT');
+    expect(codeOf(() => vae.encode({ kind: 'pca' } as never, X))).toBe('INVALID_MODEL');
   });
 });
 
