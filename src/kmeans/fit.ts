@@ -257,13 +257,18 @@ export interface FitData {
  * const { src, tolerance } = prepareData(X, resolveShared({ k: 3 }, X, 10), 1e-4);
  * ```
  */
-export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirror = false): FitData {
+export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirror = false, resident = false): FitData {
   const w = shared.weights;
   const total = w === undefined ? X.rows : w.reduce((s, v) => s + v, 0);
   const scale = safeScaleExponent(maxAbs(X.data), X.data instanceof Float32Array ? 'float32' : 'float64');
   const Xs = { rows: X.rows, cols: X.cols, data: scaledBy(X.data, scale) };
-  const src = prepareSource(Xs, columnMeans(Xs, w, total), mirror);
-  if (!isMatrix(shared.init)) checkDistinct(src, w, shared.k);
+  const src = prepareSource(Xs, columnMeans(Xs, w, total), mirror, resident);
+  try {
+    if (!isMatrix(shared.init)) checkDistinct(src, w, shared.k);
+  } catch (error) {
+    src.release();
+    throw error;
+  }
   // The norms are taken about the weighted mean, so the mean variance is Σw‖x − m‖² / (W·d).
   let spread = 0;
   for (let i = 0; i < X.rows; i++) spread += (w === undefined ? 1 : w[i]!) * src.norms[i]!;
@@ -302,7 +307,9 @@ interface FitState extends FitData {
 function prepare(X: MatrixInput, options: KMeansOptions | undefined): FitState {
   const x = asMatrix(X, 'X');
   const opts = resolve(options, x);
-  return { ...prepareData(x, opts, opts.tol, screens(opts.algorithm, x, opts.k)), opts };
+  // X stays resident in the kernels' memory for every iteration of every run (see
+  // prepareSource), released when the runs end.
+  return { ...prepareData(x, opts, opts.tol, screens(opts.algorithm, x, opts.k), true), opts };
 }
 
 /** One run's outcome. */
@@ -390,10 +397,15 @@ export function steps(X: MatrixInput, options?: KMeansOptions): Generator<KMeans
 /** Every run of a fit, keeping the best. */
 function* runs(fit: FitState): Generator<KMeansStep, KMeansModel, boolean | undefined> {
   let best: KMeansModel | undefined;
-  for (let r = 0; r < fit.opts.nInit; r++) {
-    const result = yield* run(fit, initialCentres(fit.src, fit.opts, fit.scale), r);
-    if (best === undefined || result.model.inertia < best.inertia) best = result.model;
-    if (result.stopped) break;
+  // A generator dropped before its end releases the resident rows when it is collected.
+  try {
+    for (let r = 0; r < fit.opts.nInit; r++) {
+      const result = yield* run(fit, initialCentres(fit.src, fit.opts, fit.scale), r);
+      if (best === undefined || result.model.inertia < best.inertia) best = result.model;
+      if (result.stopped) break;
+    }
+  } finally {
+    fit.src.release();
   }
   return best!;
 }

@@ -1,7 +1,9 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
 import { addRows, sqDistance } from './centres.js';
-import { argminRowsKernel, rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { argminRowsKernel, regionKernel, residentKernel, rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { jsRegion } from '../linalg/kernels/resident.js';
+import type { Region } from '../linalg/kernels/types.js';
 
 /**
  * The element type the kernels run in.
@@ -86,6 +88,8 @@ export interface PreparedSource<F extends FloatArray = FloatArray> extends RowSo
    * for: distances screened at twice the SIMD width (see the Lloyd solver).
    */
   readonly mirror?: RowSource<Float32Array>;
+  /** Gives back the memory the kernels keep the rows in (see {@link prepareSource}); idempotent. */
+  release(): void;
 }
 
 /**
@@ -165,14 +169,15 @@ export function shiftedCentres(c: Float64Array, k: number, shift: Float64Array, 
   return { k, x, norms };
 }
 
-/** Gathers rows `index[start …]` of (x, norms) into a reusable scratch block. */
-function gatherer(x: FloatArray, norms: FloatArray, d: number, dtype: Dtype): (start: number, m: number, index: Int32Array) => Block {
+/** Gathers rows `index[start …]` of (rows, norms) into a reusable scratch block. */
+function gatherer(rows: Region<FloatArray>, norms: FloatArray, d: number, dtype: Dtype): (start: number, m: number, index: Int32Array) => Block {
   let sx = allocate(dtype, 0), sn = allocate(dtype, 0);
   return (start, m, index) => {
     if (sn.length < m) {
       sx = allocate(dtype, m * d);
       sn = allocate(dtype, m);
     }
+    const x = rows.view();
     for (let r = 0; r < m; r++) {
       const i = index[start + r]!;
       sx.set(x.subarray(i * d, i * d + d), r * d);
@@ -183,15 +188,17 @@ function gatherer(x: FloatArray, norms: FloatArray, d: number, dtype: Dtype): (s
 }
 
 /**
- * Rows already in memory with their norm terms: blocks are views, gathered rows (Hamerly's
- * rechecks, mini-batches) are copied together so the kernel sees one contiguous block.
+ * Rows already in memory with their norm terms: blocks are views of `rows.view()`, taken
+ * afresh for every block (a resident region's view detaches when the kernels' memory
+ * grows), gathered rows (Hamerly's rechecks, mini-batches) are copied together so the
+ * kernel sees one contiguous block.
  */
-function viewSource<F extends FloatArray>(x: F, norms: F, n: number, d: number, shift: Float64Array, offset: boolean): RowSource<F> {
-  const dtype = dtypeOf(x);
-  const gather = gatherer(x, norms, d, dtype);
+function viewSource<F extends FloatArray>(rows: Region<F>, norms: F, n: number, d: number, shift: Float64Array, offset: boolean): RowSource<F> {
+  const dtype = dtypeOf(rows.view());
+  const gather = gatherer(rows, norms, d, dtype);
   return {
     n, d, dtype,
-    block: (start, m, index) => (index === undefined ? { x, off: start * d, norms: norms.subarray(start, start + m) as F } : gather(start, m, index) as Block<F>),
+    block: (start, m, index) => (index === undefined ? { x: rows.view(), off: start * d, norms: norms.subarray(start, start + m) as F } : gather(start, m, index) as Block<F>),
     centres: (c, k) => shiftedCentres(c, k, shift, dtype, offset) as KernelCentres<F>,
   };
 }
@@ -199,22 +206,38 @@ function viewSource<F extends FloatArray>(x: F, norms: F, n: number, d: number, 
 /**
  * The data of a fit (see {@link PreparedSource}): ‖x − shift‖² per row and, with
  * `mirror`, the float32 copy of x − shift, both in one pass over X.
+ *
+ * With `resident`, the rows the distance kernels read stay where the active kernels read
+ * them without a copy for the whole fit (every iteration and initialisation): on
+ * WebAssembly, X is copied into linear memory once and the mirror is written there
+ * directly, instead of each block of rows being copied in again at every kernel call (which
+ * cost as much as the float32 distance kernel itself on MNIST); on TypeScript nothing
+ * changes (the regions are X and a plain array). `release()` gives that memory back for the
+ * next fit. The TypeScript code of the fit (centroid sums, exact distances) keeps reading
+ * X itself.
  */
-export function prepareSource(X: Matrix, shift: Float64Array, mirror = false): PreparedSource {
+export function prepareSource(X: Matrix, shift: Float64Array, mirror = false, resident = false): PreparedSource {
   const { rows: n, cols: d, data: x } = X;
   const norms = allocate(dtypeOf(x), n);
-  const copy = mirror ? float32Mirror(x, n, d, shift, norms) : undefined;
+  const rows = resident ? residentKernel()(x) : jsRegion(x);
+  const copy = mirror ? float32Mirror(x, n, d, shift, norms, resident) : undefined;
   if (copy === undefined) for (let i = 0; i < n; i++) norms[i] = sqDistance(x, i * d, shift, 0, d);
-  return { ...viewSource(x, norms, n, d, shift, true), x, norms, shift, ...(copy === undefined ? {} : { mirror: copy }) };
+  const release = (): void => {
+    rows.release();
+    copy?.release();
+  };
+  return { ...viewSource(rows, norms, n, d, shift, true), x, norms, shift, release, ...(copy === undefined ? {} : { mirror: copy.source }) };
 }
 
 /**
  * x − shift rounded to float32, with the squared norms of the rows: written into `norms`
  * (for the float64 source, exact) and kept rounded for the mirror, whose screening bound
- * allows for that rounding.
+ * allows for that rounding. With `resident`, written straight into a region of the kernels'
+ * memory.
  */
-function float32Mirror(x: FloatArray, n: number, d: number, shift: Float64Array, norms: FloatArray): RowSource<Float32Array> {
-  const y = new Float32Array(n * d);
+function float32Mirror(x: FloatArray, n: number, d: number, shift: Float64Array, norms: FloatArray, resident: boolean): { source: RowSource<Float32Array>; release(): void } {
+  const region = resident ? regionKernel()(new Float32Array(0), n * d) : jsRegion(new Float32Array(n * d));
+  const y = region.view();
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0, p = i * d; j < d; j++, p++) {
@@ -224,7 +247,7 @@ function float32Mirror(x: FloatArray, n: number, d: number, shift: Float64Array,
     }
     norms[i] = s;
   }
-  return viewSource(y, Float32Array.from(norms), n, d, shift, false);
+  return { source: viewSource(region, Float32Array.from(norms), n, d, shift, false), release: () => region.release() };
 }
 
 /**

@@ -159,7 +159,9 @@ export function wasmKernels(): Kernels {
  * Size in bytes of the WebAssembly linear memory: 0 until the first kernel call (the module
  * has no static data), then whole 64 KiB pages. Operands are copied into one arena that
  * grows only when a call needs more than any call before, so this is the high-water mark of
- * the largest call, and repeating a call does not change it.
+ * the largest call, and repeating a call does not change it. Data an algorithm keeps
+ * resident for its whole run (k-means keeps X there during a fit) counts too: it is given
+ * back for reuse when the run ends, but memory never shrinks, so the mark stays.
  *
  * @example
  * ```ts

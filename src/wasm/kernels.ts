@@ -1,6 +1,7 @@
-import type { FloatArray } from '../core/matrix.js';
 import type { Kernels } from '../linalg/backend.js';
+import type { Region } from '../linalg/kernels/types.js';
 import { jsKernels } from '../linalg/kernels/index.js';
+import { ALIGN, Arena, type Numeric } from './arena.js';
 
 /**
  * The exports of the AssemblyScript module (src/wasm/assembly/index.ts). Pointers are byte
@@ -83,10 +84,6 @@ export interface WasmKernels extends Kernels {
   memoryBytes(): number;
 }
 
-// Every buffer of a call starts on a 64-byte boundary: a cache line, and a multiple of the
-// 16 bytes v128 loads want.
-const ALIGN = 64;
-const PAGE = 65536;
 // A source matrix whose rows are at most this many elements longer than the part we need
 // is copied in one piece, gaps included (one memcpy beats a copy per row); otherwise row
 // by row, compacted.
@@ -100,66 +97,6 @@ const ROW_SET_MIN = 32;
 // n = 1024: 4651 / 2023. Those calls run the TypeScript kernel instead.
 const STREAM_MIN = 64;
 
-/**
- * Linear memory used as a bump arena that is reset at the start of every call. It grows
- * only when one call needs more bytes than any call before (memory.grow never shrinks, so
- * the high-water mark is what stays allocated), and it is reused otherwise: repeated calls
- * of one size allocate nothing. Typed views are rebuilt only after a grow (growing detaches
- * the old ArrayBuffer).
- */
-class Arena {
-  private top: number;
-  // Only this arena grows the memory, so its size is cached rather than read through the
-  // (comparatively slow) memory.buffer getter on every call.
-  private capacity: number;
-  f64: Float64Array;
-  f32: Float32Array;
-  i32: Int32Array;
-
-  constructor(private readonly memory: WebAssembly.Memory, private readonly base: number) {
-    this.top = base;
-    this.capacity = memory.buffer.byteLength;
-    this.f64 = new Float64Array(memory.buffer);
-    this.f32 = new Float32Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
-  }
-
-  /** Starts the layout of one call. */
-  begin(): void {
-    this.top = this.base;
-  }
-
-  /** Reserves `bytes` and returns the (64-byte aligned) byte address. */
-  alloc(bytes: number): number {
-    const at = this.top;
-    this.top = Math.ceil((at + bytes) / ALIGN) * ALIGN;
-    return at;
-  }
-
-  /**
-   * Makes memory large enough for everything reserved since begin(). Returns false when
-   * the module cannot grow that far (wasm32 memory ends at 4 GiB).
-   */
-  commit(): boolean {
-    if (this.top <= this.capacity) return true;
-    try {
-      this.memory.grow(Math.ceil((this.top - this.capacity) / PAGE));
-    } catch {
-      return false;
-    }
-    const buffer = this.memory.buffer;
-    this.capacity = buffer.byteLength;
-    this.f64 = new Float64Array(buffer);
-    this.f32 = new Float32Array(buffer);
-    this.i32 = new Int32Array(buffer);
-    return true;
-  }
-
-  bytes(): number {
-    return this.capacity;
-  }
-}
-
 /** The leading dimension a matrix gets inside linear memory (see LD_SLACK). */
 function innerLd(ld: number, rows: number, cols: number): number {
   return rows > 1 && ld - cols <= LD_SLACK ? ld : cols;
@@ -170,47 +107,195 @@ function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 
-/** Copies a rows × cols matrix (src, off, ld) to `view` at element `at` with leading dimension `ldw`. */
-function copyIn(view: FloatArray, at: number, ldw: number, src: FloatArray, off: number, ld: number, rows: number, cols: number): void {
+/**
+ * Copies a rows × cols matrix (src, off, ld) to (dst, at, ldw), in one piece, gaps included,
+ * when `gaps` allows writing the gaps between rows of dst (the scratch's own) and the
+ * strides agree; a caller's gaps are never written. `set` copies correctly between
+ * overlapping views of one buffer.
+ */
+function copy(src: Numeric, off: number, ld: number, dst: Numeric, at: number, ldw: number, rows: number, cols: number, gaps: boolean): void {
   if (rows === 0 || cols === 0) return;
-  if (ldw === ld || rows === 1) {
-    view.set(src.subarray(off, off + span(rows, cols, ld)), at);
+  if (rows === 1 || (ld === ldw && (gaps || ld === cols))) {
+    dst.set(src.subarray(off, off + span(rows, cols, ld)), at);
   } else if (cols >= ROW_SET_MIN) {
-    for (let i = 0; i < rows; i++) view.set(src.subarray(off + i * ld, off + i * ld + cols), at + i * ldw);
+    for (let i = 0; i < rows; i++) dst.set(src.subarray(off + i * ld, off + i * ld + cols), at + i * ldw);
   } else {
     for (let i = 0; i < rows; i++) {
       const s = off + i * ld, d = at + i * ldw;
-      for (let j = 0; j < cols; j++) view[d + j] = src[s + j]!;
+      for (let j = 0; j < cols; j++) dst[d + j] = src[s + j]!;
     }
   }
 }
 
+/** Bytes per element. */
+const sizeOf = (a: Numeric): number => a.BYTES_PER_ELEMENT;
+
 /**
- * Copies a rows × cols matrix from `view` (at, ldw) to (dst, off, ld). Never writes the gap
- * between rows of dst: it belongs to the caller.
+ * The layout of one kernel call, the steps every adapter shares (issue 20's one factory):
+ * each operand gets a byte address, the memory grows once for all of them, the inputs are
+ * copied in, the kernel runs, the outputs are copied out.
+ *
+ * An operand that is a view of linear memory (a {@link Region}'s view) is used where it
+ * lies: no copy in, and for an output no copy out, unless it overlaps an input of the same
+ * call (then it goes through the scratch, so kernels never see aliased operands). Any other
+ * array gets a slot in the scratch. Addresses are taken before the memory grows: growing
+ * detaches the caller's views, so after commit() resident data is reached only through the
+ * arena's own, fresh views, by address.
  */
-function copyOut(view: FloatArray, at: number, ldw: number, dst: FloatArray, off: number, ld: number, rows: number, cols: number): void {
-  if (rows === 0 || cols === 0) return;
-  if ((ld === cols && ldw === cols) || rows === 1) {
-    dst.set(view.subarray(at, at + span(rows, cols, ldw)), off);
-  } else if (cols >= ROW_SET_MIN) {
-    for (let i = 0; i < rows; i++) dst.set(view.subarray(at + i * ldw, at + i * ldw + cols), off + i * ld);
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const s = at + i * ldw, d = off + i * ld;
-      for (let j = 0; j < cols; j++) dst[d + j] = view[s + j]!;
+class Call {
+  /** The leading dimension (in elements) the kernel must use for the operand just laid out. */
+  ld = 0;
+  // Pending copies: source (an array, or null for linear memory at element `off`), its
+  // offset and leading dimension, the destination address (elements) and leading
+  // dimension, the shape; outputs also keep where they go back to.
+  private readonly ins: CopyPlan[] = [];
+  private readonly outs: CopyPlan[] = [];
+  private nIn = 0;
+  private nOut = 0;
+  // Byte ranges of the resident inputs of this call, [from, to) pairs.
+  private readonly read: number[] = [];
+
+  constructor(private readonly arena: Arena) {}
+
+  begin(): this {
+    this.arena.begin();
+    this.nIn = 0;
+    this.nOut = 0;
+    this.read.length = 0;
+    return this;
+  }
+
+  /** Scratch of `bytes` (a kernel's workspace, or an output the caller does not get). */
+  scratch(bytes: number): number {
+    return this.arena.alloc(bytes);
+  }
+
+  /** A rows × cols matrix the kernel reads: its byte address; `this.ld` its leading dimension. */
+  input(A: Numeric, off: number, ld: number, rows: number, cols: number): number {
+    const es = sizeOf(A), n = span(rows, cols, ld);
+    if (this.arena.holds(A)) {
+      const p = A.byteOffset + off * es;
+      this.read.push(p, p + n * es);
+      this.ld = ld;
+      return p;
     }
+    checkAttached(A, n);
+    this.ld = innerLd(ld, rows, cols);
+    const p = this.arena.alloc(span(rows, cols, this.ld) * es);
+    if (n > 0) plan(this.ins, this.nIn++, A, off, ld, p / es, this.ld, rows, cols);
+    return p;
+  }
+
+  /** A vector of n contiguous elements the kernel reads. */
+  vector(x: Numeric, off: number, n: number): number {
+    return this.input(x, off, n, 1, n);
+  }
+
+  /**
+   * A rows × cols matrix the kernel writes (and reads first, when `read`): its byte
+   * address; `this.ld` its leading dimension. Call after every input of the call.
+   */
+  output(C: Numeric, off: number, ld: number, rows: number, cols: number, read = false): number {
+    const es = sizeOf(C), n = span(rows, cols, ld);
+    if (this.arena.holds(C)) {
+      const p = C.byteOffset + off * es;
+      if (!this.overlapsInput(p, p + n * es)) {
+        this.ld = ld;
+        return p;
+      }
+      // Through the scratch; copied from and back to linear memory at its address.
+      this.ld = cols;
+      const q = this.arena.alloc(rows * cols * es);
+      if (read) plan(this.ins, this.nIn++, C, p / es, ld, q / es, cols, rows, cols, true);
+      plan(this.outs, this.nOut++, C, p / es, ld, q / es, cols, rows, cols, true);
+      return q;
+    }
+    checkAttached(C, n);
+    this.ld = cols;
+    const q = this.arena.alloc(rows * cols * es);
+    if (n > 0) {
+      if (read) plan(this.ins, this.nIn++, C, off, ld, q / es, cols, rows, cols);
+      plan(this.outs, this.nOut++, C, off, ld, q / es, cols, rows, cols);
+    }
+    return q;
+  }
+
+  /** Grows the memory for the whole layout and copies the inputs in; false: run the TypeScript kernel instead. */
+  commit(): boolean {
+    if (!this.arena.commit()) return false;
+    for (let i = 0; i < this.nIn; i++) {
+      const c = this.ins[i]!, mem = this.view(c.src);
+      copy(c.inMemory ? mem : c.src, c.off, c.ld, mem, c.at, c.ldw, c.rows, c.cols, true);
+    }
+    return true;
+  }
+
+  /** Copies the outputs out. */
+  finish(): void {
+    for (let i = 0; i < this.nOut; i++) {
+      const c = this.outs[i]!, mem = this.view(c.src);
+      copy(mem, c.at, c.ldw, c.inMemory ? mem : c.src, c.off, c.ld, c.rows, c.cols, false);
+    }
+  }
+
+  /** The arena's current view for arrays of this type. */
+  view(like: Numeric): Numeric {
+    return like instanceof Float64Array ? this.arena.f64 : like instanceof Float32Array ? this.arena.f32 : this.arena.i32;
+  }
+
+  private overlapsInput(from: number, to: number): boolean {
+    const r = this.read;
+    for (let i = 0; i < r.length; i += 2) if (from < r[i + 1]! && r[i]! < to) return true;
+    return false;
   }
 }
 
+/** One pending copy of a call (see Call). */
+interface CopyPlan {
+  src: Numeric;
+  inMemory: boolean;
+  off: number;
+  ld: number;
+  at: number;
+  ldw: number;
+  rows: number;
+  cols: number;
+}
+
+function plan(list: CopyPlan[], i: number, src: Numeric, off: number, ld: number, at: number, ldw: number, rows: number, cols: number, inMemory = false): void {
+  const c = list[i];
+  if (c === undefined) {
+    list[i] = { src, inMemory, off, ld, at, ldw, rows, cols };
+    return;
+  }
+  c.src = src;
+  c.inMemory = inMemory;
+  c.off = off;
+  c.ld = ld;
+  c.at = at;
+  c.ldw = ldw;
+  c.rows = rows;
+  c.cols = cols;
+}
 
 /**
- * Wraps an instance of the module as {@link Kernels}. Each call copies its operands into
- * linear memory (at offset 0, compacted when their rows are far apart), runs the SIMD
- * kernel, and copies the results out; the caller's arrays are never aliased, so kernels
- * may be called with any typed arrays, including overlapping ones. Should a problem not fit
- * in the 4 GiB of wasm32 memory, that call runs on the TypeScript kernels instead; so do
- * small or strided calls of the streaming kernels (see STREAM_MIN).
+ * A view of linear memory taken before the memory last grew is detached (length 0): reading
+ * it would give undefined, silently. Region views must be re-derived after every call.
+ */
+function checkAttached(a: Numeric, n: number): void {
+  if (n > 0 && a.length === 0) {
+    throw new Error('latentspace internal error: a detached view of WebAssembly memory reached a kernel (re-derive region views after every kernel call)');
+  }
+}
+
+/**
+ * Wraps an instance of the module as {@link Kernels}. Each call lays its operands out in
+ * linear memory (see {@link Call}): views of linear memory (regions, see `resident` and
+ * `region`) are used in place, other arrays are copied in (compacted when their rows are far
+ * apart) and the results copied out, so kernels may be called with any typed arrays,
+ * including overlapping ones. Should a problem not fit in the 4 GiB of wasm32 memory, that
+ * call runs on the TypeScript kernels instead; so do small or strided calls of the
+ * streaming kernels (see STREAM_MIN).
  *
  * @example
  * ```ts
@@ -222,293 +307,191 @@ function copyOut(view: FloatArray, at: number, ldw: number, dst: FloatArray, off
  */
 export function createWasmKernels(ex: WasmExports): WasmKernels {
   const arena = new Arena(ex.memory, Math.ceil(ex.heapBase() / ALIGN) * ALIGN);
-  const view = (f32: boolean): FloatArray => (f32 ? arena.f32 : arena.f64);
+  const call = new Call(arena);
 
   const kernels: WasmKernels = {
     name: 'wasm',
 
     memoryBytes: () => arena.bytes(),
 
+    resident(data) {
+      const r = arena.region(data, data.length);
+      r.view().set(data);
+      return r;
+    },
+
+    region: (like, length) => arena.region(like, length),
+
     gemm(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc) {
       if (m <= 0 || n <= 0) return;
       const f32 = C instanceof Float32Array;
-      const es = f32 ? 4 : 8;
       // With alpha = 0 or k = 0, A and B are not read (BLAS semantics): C ← beta · C.
       const product = k > 0 && alpha !== 0;
-      const aRows = transA ? k : m, aCols = transA ? m : k;
-      const bRows = transB ? n : k, bCols = transB ? k : n;
-      const ldaW = product ? innerLd(lda, aRows, aCols) : 0;
-      const ldbW = product ? innerLd(ldb, bRows, bCols) : 0;
-      arena.begin();
-      const pa = product ? arena.alloc(span(aRows, aCols, ldaW) * es) : 0;
-      const pb = product ? arena.alloc(span(bRows, bCols, ldbW) * es) : 0;
-      const pc = arena.alloc(m * n * es);
-      const pw = arena.alloc(f32 ? ex.sgemmWork(m, n, product ? k : 0) : ex.dgemmWork(m, n, product ? k : 0));
-      if (!arena.commit()) {
-        jsKernels.gemm(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc);
-        return;
-      }
-      const v = view(f32);
-      if (product) {
-        copyIn(v, pa / es, ldaW, A, offA, lda, aRows, aCols);
-        copyIn(v, pb / es, ldbW, B, offB, ldb, bRows, bCols);
-      }
+      const c = call.begin();
+      const pa = product ? c.input(A, offA, lda, transA ? k : m, transA ? m : k) : 0, ldaW = product ? c.ld : 0;
+      const pb = product ? c.input(B, offB, ldb, transB ? n : k, transB ? k : n) : 0, ldbW = product ? c.ld : 0;
       // beta = 0: C is not read, so NaN or garbage in it cannot reach the result.
-      if (beta !== 0) copyIn(v, pc / es, n, C, offC, ldc, m, n);
-      (f32 ? ex.sgemm : ex.dgemm)(+transA, +transB, m, n, k, alpha, pa, ldaW, pb, ldbW, beta, pc, n, pw);
-      copyOut(v, pc / es, n, C, offC, ldc, m, n);
+      const pc = c.output(C, offC, ldc, m, n, beta !== 0), ldcW = c.ld;
+      const pw = c.scratch(f32 ? ex.sgemmWork(m, n, product ? k : 0) : ex.dgemmWork(m, n, product ? k : 0));
+      if (!c.commit()) return jsKernels.gemm(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc);
+      (f32 ? ex.sgemm : ex.dgemm)(+transA, +transB, m, n, k, alpha, pa, ldaW, pb, ldbW, beta, pc, ldcW, pw);
+      c.finish();
     },
 
     syrk(trans, n, k, A, offA, lda, C, offC, ldc) {
       if (n <= 0) return;
       const f32 = C instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      const aRows = trans ? k : n, aCols = trans ? n : k;
-      const ldaW = innerLd(lda, aRows, aCols);
-      arena.begin();
-      const pa = arena.alloc(span(aRows, aCols, ldaW) * es);
-      const pc = arena.alloc(n * n * es);
-      const pw = arena.alloc(f32 ? ex.sgemmWork(n, n, k) : ex.dgemmWork(n, n, k));
-      if (!arena.commit()) {
-        jsKernels.syrk(trans, n, k, A, offA, lda, C, offC, ldc);
-        return;
-      }
-      const v = view(f32);
-      if (k > 0) copyIn(v, pa / es, ldaW, A, offA, lda, aRows, aCols);
-      (f32 ? ex.ssyrk : ex.dsyrk)(+trans, n, k, pa, ldaW, pc, n, pw);
-      copyOut(v, pc / es, n, C, offC, ldc, n, n);
+      const c = call.begin();
+      const pa = k > 0 ? c.input(A, offA, lda, trans ? k : n, trans ? n : k) : 0, ldaW = k > 0 ? c.ld : 0;
+      const pc = c.output(C, offC, ldc, n, n), ldcW = c.ld;
+      const pw = c.scratch(f32 ? ex.sgemmWork(n, n, k) : ex.dgemmWork(n, n, k));
+      if (!c.commit()) return jsKernels.syrk(trans, n, k, A, offA, lda, C, offC, ldc);
+      (f32 ? ex.ssyrk : ex.dsyrk)(+trans, n, k, pa, ldaW, pc, ldcW, pw);
+      c.finish();
     },
 
     sqDistances(m, n, d, A, offA, lda, normsA, B, offB, ldb, normsB, C, offC, ldc) {
       if (m <= 0 || n <= 0) return;
       const f32 = C instanceof Float32Array;
       const es = f32 ? 4 : 8;
-      const ldaW = innerLd(lda, m, d), ldbW = innerLd(ldb, n, d);
-      arena.begin();
-      const pa = arena.alloc(span(m, d, ldaW) * es);
-      const pb = arena.alloc(span(n, d, ldbW) * es);
-      const pna = arena.alloc(m * es);
-      const pnb = arena.alloc(n * es);
-      const pc = arena.alloc(m * n * es);
-      const pw = arena.alloc(f32 ? ex.sgemmWork(m, n, d) : ex.dgemmWork(m, n, d));
-      if (!arena.commit()) {
-        jsKernels.sqDistances(m, n, d, A, offA, lda, normsA, B, offB, ldb, normsB, C, offC, ldc);
-        return;
-      }
-      const v = view(f32);
-      copyIn(v, pa / es, ldaW, A, offA, lda, m, d);
-      copyIn(v, pb / es, ldbW, B, offB, ldb, n, d);
-      // Norms the caller did not supply are computed here, from the copy just made.
+      const c = call.begin();
+      const pa = c.input(A, offA, lda, m, d), ldaW = c.ld;
+      const pb = c.input(B, offB, ldb, n, d), ldbW = c.ld;
+      // Norms the caller did not supply are computed here, from the operands in memory.
+      const pna = normsA === null ? c.scratch(m * es) : c.vector(normsA, 0, m);
+      const pnb = normsB === null ? c.scratch(n * es) : c.vector(normsB, 0, n);
+      const pc = c.output(C, offC, ldc, m, n), ldcW = c.ld;
+      const pw = c.scratch(f32 ? ex.sgemmWork(m, n, d) : ex.dgemmWork(m, n, d));
+      if (!c.commit()) return jsKernels.sqDistances(m, n, d, A, offA, lda, normsA, B, offB, ldb, normsB, C, offC, ldc);
       if (normsA === null) (f32 ? ex.srownorms : ex.drownorms)(m, d, pa, ldaW, pna);
-      else v.set(normsA.subarray(0, m), pna / es);
       if (normsB === null) (f32 ? ex.srownorms : ex.drownorms)(n, d, pb, ldbW, pnb);
-      else v.set(normsB.subarray(0, n), pnb / es);
-      (f32 ? ex.ssqdist : ex.dsqdist)(m, n, d, pa, ldaW, pna, pb, ldbW, pnb, pc, n, pw);
-      copyOut(v, pc / es, n, C, offC, ldc, m, n);
+      (f32 ? ex.ssqdist : ex.dsqdist)(m, n, d, pa, ldaW, pna, pb, ldbW, pnb, pc, ldcW, pw);
+      c.finish();
     },
 
     rowSqNorms(m, d, A, offA, lda, out) {
       if (m <= 0) return;
-      if (m * d < STREAM_MIN) {
-        jsKernels.rowSqNorms(m, d, A, offA, lda, out);
-        return;
-      }
-      const f32 = out instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      const ldaW = innerLd(lda, m, d);
-      arena.begin();
-      const pa = arena.alloc(span(m, d, ldaW) * es);
-      const po = arena.alloc(m * es);
-      if (!arena.commit()) {
-        jsKernels.rowSqNorms(m, d, A, offA, lda, out);
-        return;
-      }
-      const v = view(f32);
-      copyIn(v, pa / es, ldaW, A, offA, lda, m, d);
-      (f32 ? ex.srownorms : ex.drownorms)(m, d, pa, ldaW, po);
-      out.set(v.subarray(po / es, po / es + m));
+      if (m * d < STREAM_MIN) return jsKernels.rowSqNorms(m, d, A, offA, lda, out);
+      const c = call.begin();
+      const pa = c.input(A, offA, lda, m, d), ldaW = c.ld;
+      const po = c.output(out, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.rowSqNorms(m, d, A, offA, lda, out);
+      (out instanceof Float32Array ? ex.srownorms : ex.drownorms)(m, d, pa, ldaW, po);
+      c.finish();
     },
 
     argminRows(m, n, C, offC, ldc, index, values) {
       if (m <= 0) return;
       // n = 0 has nothing to compare: the reference's (degenerate) convention applies.
-      if (n <= 0 || m * n < STREAM_MIN) {
-        jsKernels.argminRows(m, n, C, offC, ldc, index, values);
-        return;
-      }
-      const f32 = C instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      const ldcW = innerLd(ldc, m, n);
-      arena.begin();
-      const pc = arena.alloc(span(m, n, ldcW) * es);
-      const pi = arena.alloc(m * 4);
-      const pv = values === null ? 0 : arena.alloc(m * es);
-      if (!arena.commit()) {
-        jsKernels.argminRows(m, n, C, offC, ldc, index, values);
-        return;
-      }
-      const v = view(f32);
-      copyIn(v, pc / es, ldcW, C, offC, ldc, m, n);
-      (f32 ? ex.sargmin : ex.dargmin)(m, n, pc, ldcW, pi, pv);
-      index.set(arena.i32.subarray(pi / 4, pi / 4 + m));
-      if (values !== null) values.set(v.subarray(pv / es, pv / es + m));
+      if (n <= 0 || m * n < STREAM_MIN) return jsKernels.argminRows(m, n, C, offC, ldc, index, values);
+      const c = call.begin();
+      const pc = c.input(C, offC, ldc, m, n), ldcW = c.ld;
+      const pi = c.output(index, 0, m, 1, m);
+      const pv = values === null ? 0 : c.output(values, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.argminRows(m, n, C, offC, ldc, index, values);
+      (C instanceof Float32Array ? ex.sargmin : ex.dargmin)(m, n, pc, ldcW, pi, pv);
+      c.finish();
     },
 
     dot(n, x, strideX, offX, y, strideY, offY) {
       if (n < STREAM_MIN || strideX !== 1 || strideY !== 1) return jsKernels.dot(n, x, strideX, offX, y, strideY, offY);
-      const f32 = x instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      arena.begin();
-      const px = arena.alloc(n * es);
-      const py = arena.alloc(n * es);
-      if (!arena.commit()) return jsKernels.dot(n, x, strideX, offX, y, strideY, offY);
-      const v = view(f32);
-      v.set(x.subarray(offX, offX + n), px / es);
-      v.set(y.subarray(offY, offY + n), py / es);
-      return (f32 ? ex.sdot : ex.ddot)(n, px, py);
+      const c = call.begin();
+      const px = c.vector(x, offX, n);
+      const py = c.vector(y, offY, n);
+      if (!c.commit()) return jsKernels.dot(n, x, strideX, offX, y, strideY, offY);
+      return (x instanceof Float32Array ? ex.sdot : ex.ddot)(n, px, py);
     },
 
     axpy(n, alpha, x, strideX, offX, y, strideY, offY) {
       // alpha = 0 leaves y untouched (BLAS semantics, as the TypeScript kernel).
       if (alpha === 0) return;
-      if (n < STREAM_MIN || strideX !== 1 || strideY !== 1) {
-        jsKernels.axpy(n, alpha, x, strideX, offX, y, strideY, offY);
-        return;
-      }
-      const f32 = y instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      arena.begin();
-      const px = arena.alloc(n * es);
-      const py = arena.alloc(n * es);
-      if (!arena.commit()) {
-        jsKernels.axpy(n, alpha, x, strideX, offX, y, strideY, offY);
-        return;
-      }
-      const v = view(f32);
-      v.set(x.subarray(offX, offX + n), px / es);
-      v.set(y.subarray(offY, offY + n), py / es);
-      (f32 ? ex.saxpy : ex.daxpy)(n, alpha, px, py);
-      y.set(v.subarray(py / es, py / es + n), offY);
+      if (n < STREAM_MIN || strideX !== 1 || strideY !== 1) return jsKernels.axpy(n, alpha, x, strideX, offX, y, strideY, offY);
+      const c = call.begin();
+      const px = c.vector(x, offX, n);
+      const py = c.output(y, offY, n, 1, n, true);
+      if (!c.commit()) return jsKernels.axpy(n, alpha, x, strideX, offX, y, strideY, offY);
+      (y instanceof Float32Array ? ex.saxpy : ex.daxpy)(n, alpha, px, py);
+      c.finish();
     },
 
     tridiagonalize(n, A, offA, lda, d, e, tau) {
       if (n <= 0) return;
       // The whole reduction runs on one copy of A: a call per step would copy the trailing
       // matrix in and out n times.
-      arena.begin();
-      const pa = arena.alloc(n * n * 8);
-      const pd = arena.alloc(n * 8);
-      const pe = arena.alloc(n * 8);
-      const pt = arena.alloc(n * 8);
-      const pw = arena.alloc(ex.dsytrdWork(n));
-      if (!arena.commit()) {
-        jsKernels.tridiagonalize(n, A, offA, lda, d, e, tau);
-        return;
-      }
-      const v = arena.f64;
-      copyIn(v, pa / 8, n, A, offA, lda, n, n);
-      ex.dsytrd(n, pa, n, pd, pe, pt, pw);
-      copyOut(v, pa / 8, n, A, offA, lda, n, n);
-      d.set(v.subarray(pd / 8, pd / 8 + n));
-      e.set(v.subarray(pe / 8, pe / 8 + n - 1));
-      tau.set(v.subarray(pt / 8, pt / 8 + n - 1));
+      const c = call.begin();
+      const pa = c.output(A, offA, lda, n, n, true), ldaW = c.ld;
+      const pd = c.output(d, 0, n, 1, n);
+      const pe = c.output(e, 0, n, 1, n - 1);
+      const pt = c.output(tau, 0, n, 1, n - 1);
+      const pw = c.scratch(ex.dsytrdWork(n));
+      if (!c.commit()) return jsKernels.tridiagonalize(n, A, offA, lda, d, e, tau);
+      ex.dsytrd(n, pa, ldaW, pd, pe, pt, pw);
+      c.finish();
     },
 
     applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc) {
       if (m <= 0 || k <= 0 || total <= shift) return;
       // All blocks are applied to one copy of C: through gemm, every block copied C (m × total)
       // in and out twice.
-      const ldvW = innerLd(ldv, k, total);
-      arena.begin();
-      const pv = arena.alloc(span(k, total, ldvW) * 8);
-      const pt = arena.alloc(k * 8);
-      const pc = arena.alloc(m * total * 8);
-      const pw = arena.alloc(ex.dreflectWork(m, total, k, shift));
-      if (!arena.commit()) {
-        jsKernels.applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc);
-        return;
-      }
-      const v = arena.f64;
-      copyIn(v, pv / 8, ldvW, V, offV, ldv, k, total);
-      v.set(tau.subarray(0, k), pt / 8);
-      copyIn(v, pc / 8, total, C, offC, ldc, m, total);
-      ex.dreflect(+trans, m, total, k, shift, pv, ldvW, pt, pc, total, pw);
-      copyOut(v, pc / 8, total, C, offC, ldc, m, total);
+      const c = call.begin();
+      const pv = c.input(V, offV, ldv, k, total), ldvW = c.ld;
+      const pt = c.vector(tau, 0, k);
+      const pc = c.output(C, offC, ldc, m, total, true), ldcW = c.ld;
+      const pw = c.scratch(ex.dreflectWork(m, total, k, shift));
+      if (!c.commit()) return jsKernels.applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc);
+      ex.dreflect(+trans, m, total, k, shift, pv, ldvW, pt, pc, ldcW, pw);
+      c.finish();
     },
 
     secularEigen(k, d, z, rho, lambda, U) {
       if (k <= 0) return;
-      arena.begin();
-      const pd = arena.alloc(k * 8);
-      const pz = arena.alloc(k * 8);
-      const pl = arena.alloc(k * 8);
-      const pu = arena.alloc(k * k * 8);
-      const pw = arena.alloc(ex.dsecularWork(k));
-      if (!arena.commit()) {
-        jsKernels.secularEigen(k, d, z, rho, lambda, U);
-        return;
-      }
-      const v = arena.f64;
-      v.set(d.subarray(0, k), pd / 8);
-      v.set(z.subarray(0, k), pz / 8);
+      const c = call.begin();
+      const pd = c.vector(d, 0, k);
+      const pz = c.vector(z, 0, k);
+      const pl = c.output(lambda, 0, k, 1, k);
+      const pu = c.output(U, 0, k * k, 1, k * k);
+      const pw = c.scratch(ex.dsecularWork(k));
+      if (!c.commit()) return jsKernels.secularEigen(k, d, z, rho, lambda, U);
       ex.dsecular(k, pd, pz, rho, pl, pu, pw);
-      lambda.set(v.subarray(pl / 8, pl / 8 + k));
-      U.set(v.subarray(pu / 8, pu / 8 + k * k));
+      c.finish();
     },
 
     tsneRepulsion2(n, order, Y, rec, child, out) {
       if (n <= 0) return 0;
       const cells = child.length;
-      arena.begin();
-      const po = arena.alloc(n * 4);
-      const py = arena.alloc(n * 16);
-      const pr = arena.alloc(cells * 32);
-      const pc = arena.alloc(cells * 4);
-      const pout = arena.alloc(n * 16);
-      const pw = arena.alloc(ex.dtsnerep2Work());
-      if (!arena.commit()) return jsKernels.tsneRepulsion2(n, order, Y, rec, child, out);
-      arena.i32.set(order.subarray(0, n), po / 4);
-      arena.f64.set(Y.subarray(0, 2 * n), py / 8);
-      arena.f64.set(rec.subarray(0, 4 * cells), pr / 8);
-      arena.i32.set(child.subarray(0, cells), pc / 4);
+      const c = call.begin();
+      const po = c.vector(order, 0, n);
+      const py = c.vector(Y, 0, 2 * n);
+      const pr = c.vector(rec, 0, 4 * cells);
+      const pc = c.vector(child, 0, cells);
+      const pout = c.output(out, 0, 2 * n, 1, 2 * n);
+      const pw = c.scratch(ex.dtsnerep2Work());
+      if (!c.commit()) return jsKernels.tsneRepulsion2(n, order, Y, rec, child, out);
       const Z = ex.dtsnerep2(n, po, py, pr, pc, pout, pw);
-      out.set(arena.f64.subarray(pout / 8, pout / 8 + 2 * n));
+      c.finish();
       return Z;
     },
 
     fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out) {
       if (n * d < STREAM_MIN) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
       const rows1 = step1 === 0 ? 1 : n;
-      arena.begin();
-      const pm0 = arena.alloc(n * d * 8), pv0 = arena.alloc(n * d * 8);
-      const pm1 = arena.alloc(rows1 * d * 8), pv1 = arena.alloc(rows1 * d * 8);
-      const pout = arena.alloc(n * 8);
-      if (!arena.commit()) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
-      const v = arena.f64;
-      v.set(m0.subarray(0, n * d), pm0 / 8);
-      v.set(v0.subarray(0, n * d), pv0 / 8);
-      v.set(m1.subarray(0, rows1 * d), pm1 / 8);
-      v.set(v1.subarray(0, rows1 * d), pv1 / 8);
+      const c = call.begin();
+      const pm0 = c.vector(m0, 0, n * d), pv0 = c.vector(v0, 0, n * d);
+      const pm1 = c.vector(m1, 0, rows1 * d), pv1 = c.vector(v1, 0, rows1 * d);
+      const pout = c.output(out, 0, n, 1, n);
+      if (!c.commit()) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
       ex.dfisherraodiag(n, d, pm0, pv0, pm1, pv1, step1, pout);
-      out.set(v.subarray(pout / 8, pout / 8 + n));
+      c.finish();
     },
 
     adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay) {
       if (n < STREAM_MIN) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
-      const f32 = p instanceof Float32Array;
-      const es = f32 ? 4 : 8;
-      arena.begin();
-      const pp = arena.alloc(n * es), pg = arena.alloc(n * es), pm = arena.alloc(n * es), pv = arena.alloc(n * es);
-      if (!arena.commit()) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
-      const w = view(f32);
-      w.set(p.subarray(0, n), pp / es);
-      w.set(g.subarray(0, n), pg / es);
-      w.set(m.subarray(0, n), pm / es);
-      w.set(v.subarray(0, n), pv / es);
-      (f32 ? ex.sadam : ex.dadam)(n, pp, pg, pm, pv, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
-      p.set(w.subarray(pp / es, pp / es + n));
-      m.set(w.subarray(pm / es, pm / es + n));
-      v.set(w.subarray(pv / es, pv / es + n));
+      const c = call.begin();
+      const pg = c.vector(g, 0, n);
+      const pp = c.output(p, 0, n, 1, n, true), pm = c.output(m, 0, n, 1, n, true), pv = c.output(v, 0, n, 1, n, true);
+      if (!c.commit()) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      (p instanceof Float32Array ? ex.sadam : ex.dadam)(n, pp, pg, pm, pv, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      c.finish();
     },
   };
   return kernels;

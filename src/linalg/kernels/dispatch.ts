@@ -3,6 +3,7 @@ import { adam } from './adam.js';
 import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
+import { region, resident } from './resident.js';
 import { gemm } from './gemm.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
@@ -18,6 +19,10 @@ import type { Kernels } from './types.js';
 
 /** Which kernels run: 'wasm' after `init()`, else 'js'. */
 export const activeBackendName = (): 'js' | 'wasm' => registeredKernels()?.name ?? 'js';
+/** Places data where the active kernels read it without a copy (see `Region`). */
+export const residentKernel = (): Kernels['resident'] => registeredKernels()?.resident ?? resident;
+/** A region of the active kernels' memory (see `Region`). */
+export const regionKernel = (): Kernels['region'] => registeredKernels()?.region ?? region;
 /** The active GEMM kernel. */
 export const gemmKernel = (): Kernels['gemm'] => registeredKernels()?.gemm ?? gemm;
 /** The active Gram-matrix kernel. */

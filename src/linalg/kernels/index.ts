@@ -9,10 +9,13 @@ import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
 import { tsneRepulsion2 } from './tsne.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
+import { region, resident } from './resident.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
   name: 'js',
+  resident,
+  region,
   gemm: (tA, tB, m, n, k, alpha, A, oA, lda, B, oB, ldb, beta, C, oC, ldc) => gemm(tA, tB, m, n, k, alpha, A, oA, lda, B, oB, ldb, beta, C, oC, ldc),
   syrk,
   sqDistances,

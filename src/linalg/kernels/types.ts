@@ -1,6 +1,38 @@
 import type { FloatArray } from '../../core/matrix.js';
 
 /**
+ * Data kept where the kernels read it, for as long as an algorithm runs many kernels on it:
+ * k-means keeps X in WebAssembly memory across every iteration and initialisation instead
+ * of copying each block of rows in again at every call.
+ *
+ * Why a handle inside the kernel layer rather than a public `resident(X)`: the algorithms
+ * know their operands' lifetimes, so users never manage memory, nothing public has to
+ * accept a new kind of matrix, and the kernels keep one signature. The WebAssembly kernels
+ * recognise a typed array that is a view of their linear memory and read (or write) it in
+ * place; any other array is copied as before. So a region's view goes to any kernel of
+ * either backend, and after `useBackend('js')` or `reset()` it is simply an array again.
+ *
+ * Growing the memory (any kernel call may) detaches every view of the old buffer, so a
+ * region is an offset and a length: call `view()` again after every kernel call, never keep
+ * the view across one. On the TypeScript backend `view()` is a plain array, the same code
+ * path with nothing resident.
+ *
+ * @example
+ * ```ts
+ * const r = kernels().resident(X.data);
+ * sqDistancesKernel()(m, k, d, r.view(), 0, d, norms, C, 0, d, null, D, 0, k);
+ * r.release();
+ * ```
+ */
+export interface Region<A> {
+  readonly length: number;
+  /** The elements, as a typed array valid until the next kernel call. */
+  view(): A;
+  /** Gives the memory back for reuse; the region must not be used afterwards. Idempotent. */
+  release(): void;
+}
+
+/**
  * The hot kernels, declared once. The TypeScript implementations (`./kernels/`) are the
  * reference and the fallback; `latentspace/wasm` registers WebAssembly SIMD ones with the
  * same signatures. Kernels validate nothing: public functions check shapes first.
@@ -13,6 +45,18 @@ import type { FloatArray } from '../../core/matrix.js';
 export interface Kernels {
   /** Which implementation this is. */
   readonly name: 'js' | 'wasm';
+  /**
+   * `data` placed where this backend's kernels read it without a copy (see {@link Region}):
+   * on WebAssembly, a copy in linear memory made once; on TypeScript, `data` itself.
+   * The region is read-only (on TypeScript it is the caller's array).
+   */
+  resident<A extends Float64Array | Float32Array | Int32Array>(data: A): Region<A>;
+  /**
+   * A region of `length` elements of the type of `like`, its contents unspecified (stale
+   * data on WebAssembly, zeros on TypeScript), for data made to be resident (k-means'
+   * float32 mirror of X is written straight into it).
+   */
+  region<A extends Float64Array | Float32Array | Int32Array>(like: A, length: number): Region<A>;
   /**
    * C ← alpha · op(A) · op(B) + beta · C, with op(A) (m × k), op(B) (k × n), C (m × n).
    * op(A) = Aᵀ when `transA` (then A is stored k × m). When beta is 0, C is not read.

@@ -1,0 +1,83 @@
+// k-means keeps X (and its float32 mirror) resident in the WebAssembly memory for a whole
+// fit: growth in the middle of a run must change nothing, and the regions must be given
+// back, so that many fits leave the memory as they found it.
+import { describe, expect, it } from 'vitest';
+import type { Matrix } from '../../src/core/index.js';
+import * as kmeans from '../../src/kmeans/index.js';
+import { kernels } from '../../src/linalg/backend.js';
+import { memoryBytes } from '../../src/wasm/index.js';
+import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
+
+function random(rows: number, cols: number, seed: number): Matrix<Float64Array> {
+  return { rows, cols, data: fill(new Float64Array(rows * cols), seed) };
+}
+
+/** Grows the kernels' memory by at least `bytes` with an ordinary kernel call. */
+function grow(bytes: number): void {
+  const n = Math.ceil(Math.sqrt(bytes / 8 / 3)) + 1;
+  kernels().gemm(false, false, n, n, n, 1, new Float64Array(n * n), 0, n, new Float64Array(n * n), 0, n, 0, new Float64Array(n * n), 0, n);
+}
+
+describe.each(backendNames)('resident data in k-means on the %s backend', (name) => {
+  useBackendFor(name);
+
+  it('memory grown in the middle of a run changes nothing', () => {
+    // d ≥ 16 and float64: on WebAssembly both X and its float32 mirror are resident.
+    for (const algorithm of ['lloyd', 'elkan', 'hamerly'] as const) {
+      const X = random(3000, 40, 7);
+      const options = { k: 6, seed: 3, algorithm, tol: 0, maxIter: 12, init: 'random' as const, nInit: 2 };
+      const whole = kmeans.fit(X, options);
+      const it = kmeans.steps(X, options);
+      let r = it.next();
+      let grown = false;
+      while (!r.done) {
+        if (r.value.run === 0 && r.value.iteration === 2) {
+          const before = memoryBytes();
+          grow(Math.max(before, 1 << 20) * 2);
+          if (name === 'wasm') expect(memoryBytes()).toBeGreaterThan(before);
+          grown = true;
+        }
+        r = it.next();
+      }
+      expect(grown).toBe(true);
+      expect(r.value).toEqual(whole);
+    }
+  });
+
+  it('1000 fits leave the memory flat, whether they end, stop early or are abandoned', () => {
+    const X = random(300, 24, 11), X32 = { ...X, data: Float32Array.from(X.data) };
+    kmeans.fit(X, { k: 4, seed: 1 });
+    kmeans.fit(X32, { k: 4, seed: 1 });
+    // Memory grown by an earlier test could hide a leak: the first free address shows it.
+    const probe = (): number => {
+      const region = kernels().region(new Float64Array(0), 1000);
+      const at = region.view().byteOffset;
+      region.release();
+      return at;
+    };
+    const bytes = memoryBytes(), first = probe();
+    for (let r = 0; r < 1000; r++) {
+      const data = r % 2 === 0 ? X : X32;
+      switch (r % 4) {
+        case 0:
+        case 1:
+          kmeans.fit(data, { k: 4, seed: r, maxIter: 5 });
+          break;
+        case 2: {
+          const it = kmeans.steps(data, { k: 4, seed: r });
+          it.next();
+          it.next(true);
+          break;
+        }
+        default: {
+          // Abandoned after one step: return() runs the generator's cleanup, as for-of does.
+          const it = kmeans.steps(data, { k: 4, seed: r, algorithm: 'hamerly' });
+          it.next();
+          it.return(undefined as never);
+        }
+      }
+    }
+    expect(memoryBytes()).toBe(bytes);
+    expect(probe()).toBe(first);
+  });
+});
