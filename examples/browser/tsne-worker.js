@@ -37,7 +37,7 @@ serveRuns('start', async (msg, signal) => {
     },
   });
   self.postMessage({
-    type: 'done', embedding: result.embedding.data, kl: result.kl, nIter: result.nIter, stopped: result.stopped,
+    type: 'done', embedding: result.embedding.data, kl: result.kl, nIter: result.nIter, stopped: !result.completed,
     method: result.method, ms: performance.now() - t0,
   });
 });

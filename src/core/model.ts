@@ -115,6 +115,11 @@ export class ModelFields {
     return v;
   }
 
+  /** true or false, or absent: a field added after models were first saved ({@link withAddedField}). */
+  optionalBoolean(field: string): boolean | undefined {
+    return this.value[field] === undefined ? undefined : this.boolean(field);
+  }
+
   /** One of `choices`. */
   choice<T extends string>(field: string, choices: readonly T[]): T {
     const v = this.value[field];
@@ -216,4 +221,19 @@ export function freezeModel<T extends object>(model: T): T {
   };
   deep(model);
   return model;
+}
+
+/**
+ * A model saved before `field` existed, read with `field` set to `value`: `load` keeps the
+ * models of earlier versions working when a field is added. Anything else (a model that has
+ * the field, a value that is not an object) comes back as it was, for the checks to judge.
+ *
+ * @example
+ * ```ts
+ * withAddedField({ kind: 'kmeans' }, 'completed', true); // { kind: 'kmeans', completed: true }
+ * ```
+ */
+export function withAddedField(model: unknown, field: string, value: unknown): unknown {
+  if (model === null || typeof model !== 'object' || Array.isArray(model) || field in model) return model;
+  return { ...model, [field]: value };
 }

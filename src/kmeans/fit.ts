@@ -69,7 +69,7 @@ export interface SeedingOptions {
    * @defaultValue every row weighs 1
    */
   sampleWeight?: ArrayLike<number>;
-  /** Stops the run before its next iteration when aborted; the model so far is returned, `converged: false`. */
+  /** Stops the run before its next iteration when aborted; the model so far is returned, `completed: false`. */
   signal?: AbortSignal;
 }
 
@@ -102,7 +102,7 @@ export interface KMeansOptions extends SeedingOptions {
    * @defaultValue 1e-4
    */
   tol?: number;
-  /** Called after every iteration; return `true` to stop (the model so far is returned, `converged: false`). */
+  /** Called after every iteration; return `true` to stop (the model so far is returned, `completed: false`). */
   onProgress?: OnProgress<KMeansStep>;
 }
 
@@ -315,7 +315,10 @@ function prepare(X: MatrixInput, options: KMeansOptions | undefined): FitState {
 /** One run's outcome. */
 interface RunResult {
   readonly model: KMeansModel;
+  /** The caller asked to stop (a stop request or an abort). */
   readonly stopped: boolean;
+  /** The run reached its own end (convergence or maxIter), a stop at its last iteration included. */
+  readonly ranToEnd: boolean;
 }
 
 /**
@@ -363,11 +366,11 @@ function* run(fit: FitState, start: Float64Array, runIndex: number): Generator<K
   if (!strict) nearest(src, centres, labels);
   const centroids = outputCentres(centres, k, d, X.data, fit.scale);
   const model = freezeModel({
-    kind: 'kmeans', centroids, labels, converged, algorithm: opts.algorithm, nIter: iteration,
+    kind: 'kmeans', centroids, labels, converged, completed: true, algorithm: opts.algorithm, nIter: iteration,
     inertia: finiteResult(exactInertia(X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
     counts: clusterMass(labels, k, w),
   });
-  return { model, stopped };
+  return { model, stopped, ranToEnd: !stopped || iteration === opts.maxIter };
 }
 
 /**
@@ -396,18 +399,22 @@ export function steps(X: MatrixInput, options?: KMeansOptions): Generator<KMeans
 
 /** Every run of a fit, keeping the best. */
 function* runs(fit: FitState): Generator<KMeansStep, KMeansModel, boolean | undefined> {
-  let best: KMeansModel | undefined;
+  let best: KMeansModel | undefined, completed = true;
   // A generator dropped before its end releases the resident rows when it is collected.
   try {
     for (let r = 0; r < fit.opts.nInit; r++) {
       const result = yield* run(fit, initialCentres(fit.src, fit.opts, fit.scale), r);
       if (best === undefined || result.model.inertia < best.inertia) best = result.model;
-      if (result.stopped) break;
+      if (result.stopped) {
+        // A stop asked for at the last iteration of the last run changes nothing.
+        completed = result.ranToEnd && r === fit.opts.nInit - 1;
+        break;
+      }
     }
   } finally {
     fit.src.release();
   }
-  return best!;
+  return completed ? best! : freezeModel({ ...best!, completed });
 }
 
 const inertiaOf = (s: KMeansStep): number => s.inertia;

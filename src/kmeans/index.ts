@@ -6,7 +6,7 @@
  *
  * ```ts
  * import * as kmeans from 'latentspace/kmeans';
- * const model = kmeans.fit(X, { k: 10, seed: 1 });   // { kind: 'kmeans', centroids, labels, inertia, nIter, converged, … }
+ * const model = kmeans.fit(X, { k: 10, seed: 1 });   // { kind: 'kmeans', centroids, labels, inertia, nIter, converged, completed, … }
  * kmeans.predict(model, Xnew);                       // Int32Array of cluster indices
  * kmeans.transform(model, Xnew);                     // distances to every centroid
  * for (const step of kmeans.steps(X, { k: 10 })) draw(step.centroids);

@@ -54,7 +54,7 @@ export interface MiniBatchOptions extends SeedingOptions {
    * @defaultValue 3 · batchSize, at least 3 · k, at most nSamples
    */
   initSize?: number;
-  /** Called after every step; return `true` to stop (the model so far is returned, `converged: false`). */
+  /** Called after every step; return `true` to stop (the model so far is returned, `completed: false`). */
   onProgress?: OnProgress<MiniBatchStep>;
 }
 
@@ -272,9 +272,12 @@ function* loop(data: FitData, opts: Resolved): Generator<MiniBatchStep, KMeansMo
   const shifts = new Float64Array(k);
   const stopper = new EarlyStop(Math.min(1, (2 * b) / (n + 1)), opts.maxNoImprovement, data.tolerance);
   const total = Math.max(1, Math.floor((opts.maxIter * n) / b));
-  let step = 0, converged = false, sinceReassign = 0;
+  let step = 0, converged = false, completed = true, sinceReassign = 0;
   while (step < total) {
-    if (opts.signal?.aborted === true) break;
+    if (opts.signal?.aborted === true) {
+      completed = false;
+      break;
+    }
     for (let t = 0; t < b; t++) index[t] = rng.int(n);
     const { inertia, weight } = batchUpdate(src, index, b, w, centres, next, counts, scratch);
     reseedUnused(src, index, w, next, counts, scratch, b);
@@ -293,13 +296,18 @@ function* loop(data: FitData, opts: Resolved): Generator<MiniBatchStep, KMeansMo
       iteration: step, centroids: outputCentres(centres, k, d, X.data, data.scale), inertia: unscale(inertia / weight),
       smoothedInertia: unscale(smoothedInertia), shift: unscale(shift),
     };
-    if (converged || stop === true) break;
+    if (converged) break;
+    // A stop asked for at the last step changes nothing: the run has completed.
+    if (stop === true) {
+      completed = step === total;
+      break;
+    }
   }
   const labels = new Int32Array(n);
   nearest(src, centres, labels);
   const centroids = outputCentres(centres, k, d, X.data, data.scale);
   return freezeModel({
-    kind: 'kmeans', centroids, labels, converged, algorithm: 'minibatch', nIter: step, counts,
+    kind: 'kmeans', centroids, labels, converged, completed, algorithm: 'minibatch', nIter: step, counts,
     inertia: finiteResult(exactInertia(X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
   });
 }
@@ -426,7 +434,7 @@ export function partialFit(model: KMeansModel | undefined, batch: MatrixInput, o
   nearest(src, next, labels);
   const centroids = outputCentres(next, k, x.cols, like, scale);
   return freezeModel({
-    kind: 'kmeans', centroids, labels, converged: false, algorithm: 'minibatch', counts,
+    kind: 'kmeans', centroids, labels, converged: false, completed: true, algorithm: 'minibatch', counts,
     nIter: (model?.nIter ?? 0) + 1,
     inertia: finiteResult(exactInertia(x.data, n, x.cols, centroids.data, labels, w), 'batch', 'the inertia Σw‖x − c‖²'),
   });

@@ -2,7 +2,7 @@ import { fail, finiteResult, finiteResults } from '../core/errors.js';
 import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { loadModel } from '../core/json.js';
 import { asRows, asVector, singleRow, type FlatArray, type FloatArray, type Matrix, type RowsInput } from '../core/matrix.js';
-import { checkModelFields } from '../core/model.js';
+import { checkModelFields, withAddedField } from '../core/model.js';
 import { checkOptions, optionNames } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { exactInertia } from './centres.js';
@@ -34,6 +34,11 @@ export interface KMeansModel {
   readonly nIter: number;
   /** Whether the run met its convergence test; false when stopped early or out of iterations. */
   readonly converged: boolean;
+  /**
+   * False when an abort or a stop request ended the fit before its end (every run to
+   * convergence or maxIter; for mini-batch, convergence or the step budget).
+   */
+  readonly completed: boolean;
   /** The algorithm that ran (`'auto'` resolved). */
   readonly algorithm: Algorithm | 'minibatch';
   /**
@@ -70,7 +75,8 @@ export function freezeModel(model: KMeansModel): KMeansModel {
  * ```
  */
 export function load(json: string | object): KMeansModel {
-  return freezeModel(checkModel(loadModel<KMeansModel>(json, 'kmeans')));
+  // Models saved before `completed` existed did not record a stop: they load as completed.
+  return freezeModel(checkModel(withAddedField(loadModel<KMeansModel>(json, 'kmeans'), 'completed', true)));
 }
 
 /**
@@ -92,6 +98,7 @@ export function checkModel(model: unknown, name = 'model'): KMeansModel {
   f.number('inertia', { min: 0 });
   f.number('nIter', { integer: true, min: 0 });
   f.boolean('converged');
+  f.optionalBoolean('completed');
   f.choice('algorithm', ['lloyd', 'elkan', 'hamerly', 'minibatch']);
   return model as KMeansModel;
 }

@@ -44,6 +44,7 @@ export function fromSklearn(json: string | object): KMeansModel {
     inertia: r.number('inertia_', 0),
     nIter: minibatch ? r.integer('n_steps_', 0) : epochs,
     converged: epochs < maxIter,
+    completed: true,
     algorithm: minibatch ? 'minibatch' : (r.string('_algorithm') ?? r.param('algorithm')) === 'elkan' ? 'elkan' : 'lloyd',
     counts: minibatch && r.has('_counts') ? Float64Array.from(r.vector('_counts', k, 0)) : clusterSizes(labels, k),
   });

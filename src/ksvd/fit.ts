@@ -69,9 +69,9 @@ export interface KsvdOptions {
   replaceAtoms?: boolean;
   /** Seed (or generator) for the initialisation. @defaultValue 0 */
   seed?: SeedLike;
-  /** Called after every iteration; return `true` to stop (the model so far is returned, `converged: false`). */
+  /** Called after every iteration; return `true` to stop (the model so far is returned, `completed: false`). */
   onProgress?: OnProgress<KsvdStep>;
-  /** Stops the run before its next iteration when aborted; the model so far is returned, `converged: false`. */
+  /** Stops the run before its next iteration when aborted; the model so far is returned, `completed: false`. */
   signal?: AbortSignal;
 }
 
@@ -197,7 +197,7 @@ function copyDictionary(st: State): Matrix<Float64Array> {
  * K-SVD as a generator of iterations (the form every iterative algorithm here takes):
  * each `next()` runs one coding step (Batch-OMP) and one sweep of atom updates, and
  * yields a {@link KsvdStep}; `next(true)` stops and returns the model so far
- * (`converged: false`), as does an aborted `signal`, checked before every iteration.
+ * (`completed: false`), as does an aborted `signal`, checked before every iteration.
  * {@link fit} and {@link fitAsync} drive it.
  *
  * @param X - signals as rows, (nSamples × nFeatures)
@@ -238,12 +238,12 @@ function* run(x0: Matrix<Float64Array>, o: ReturnType<typeof resolve>): Generato
   const exact = o.method === 'exact';
   const taken = new Uint8Array(n);
   const errors: number[] = [];
-  let converged = false;
+  let converged = false, completed = true;
   const scale = 1 / (n * p);
   // Splits stop halfway, so the second half can settle (and the run converge).
   const splitUntil = Math.ceil(o.maxIter / 2);
   for (let iteration = 1; iteration <= o.maxIter; iteration++) {
-    if (o.signal?.aborted === true) break;
+    if (o.signal?.aborted === true) { completed = false; break; }
     codingStep(st, o.nNonzero, iteration === 1, !o.replaceAtoms);
     indexUsers(st);
     taken.fill(0);
@@ -272,8 +272,9 @@ function* run(x0: Matrix<Float64Array>, o: ReturnType<typeof resolve>): Generato
     errors.push(error);
     if (error === 0 || (replaced === 0 && Number.isFinite(previous) && previous >= error && previous - error <= o.tol * previous)) converged = true;
     const stop = yield { iteration, error, replaced, dictionary: copyDictionary(st) };
-    if (stop === true) { converged = false; break; }
     if (converged) break;
+    // A stop asked for at the last iteration changes nothing: the run has completed.
+    if (stop === true) { completed = iteration === o.maxIter; break; }
   }
   return freezeModel<KsvdModel>({
     kind: 'ksvd',
@@ -282,6 +283,7 @@ function* run(x0: Matrix<Float64Array>, o: ReturnType<typeof resolve>): Generato
     errors: Float64Array.from(errors),
     nIter: errors.length,
     converged,
+    completed,
   });
 }
 

@@ -1,5 +1,5 @@
 import { loadModel } from '../core/json.js';
-import { checkModelFields, freezeModel } from '../core/model.js';
+import { checkModelFields, freezeModel, withAddedField } from '../core/model.js';
 import type { Matrix } from '../core/matrix.js';
 
 /**
@@ -24,6 +24,8 @@ export interface KsvdModel {
   readonly nIter: number;
   /** Whether the run stopped by `tol` (false when it ran out of iterations or was stopped). */
   readonly converged: boolean;
+  /** False when an abort or a stop request ended the run before its end (convergence or `maxIter`). */
+  readonly completed: boolean;
 }
 
 /**
@@ -40,7 +42,8 @@ export interface KsvdModel {
  * ```
  */
 export function load(json: string | object): KsvdModel {
-  return freezeModel(checkModel(loadModel<KsvdModel>(json, 'ksvd')));
+  // Models saved before `completed` existed did not record a stop: they load as completed.
+  return freezeModel(checkModel(withAddedField(loadModel<KsvdModel>(json, 'ksvd'), 'completed', true)));
 }
 
 /**
@@ -61,5 +64,6 @@ export function checkModel(model: unknown, name = 'model'): KsvdModel {
   f.floats('errors', { float64: true, min: 0 });
   f.number('nIter', { integer: true, min: 0 });
   f.boolean('converged');
+  f.optionalBoolean('completed');
   return model as KsvdModel;
 }

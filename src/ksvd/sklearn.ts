@@ -41,5 +41,6 @@ export function fromSklearn(json: string | object): KsvdModel {
     errors: new Float64Array(0),
     nIter,
     converged: nIter < maxIter,
+    completed: true,
   });
 }

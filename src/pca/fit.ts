@@ -1,6 +1,7 @@
 import { assertNever, fail, finiteResult, finiteResults } from '../core/errors.js';
 import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, type FloatArray, type MatrixInput } from '../core/matrix.js';
+import { freezeModel } from '../core/model.js';
 import { svdFlipRowsInPlace } from '../linalg/sign.js';
 import type { PcaModel, PcaSolverUsed } from './model.js';
 import { resolveOptions, type PcaOptions, type ResolvedPcaOptions } from './options.js';
@@ -111,7 +112,7 @@ export function buildModel(parts: ModelParts): PcaModel {
   scaleInPlace(explained, -2 * scale);
   scaleInPlace(singular, -scale);
   const cast = (a: Float64Array, what: string): FloatArray => finiteResults(parts.float32 ? Float32Array.from(a) : a, name, what);
-  return {
+  return freezeModel({
     kind: 'pca',
     mean: cast(mean, 'the mean'),
     components: { rows: k, cols: d, data: cast(components, 'the components') },
@@ -124,5 +125,5 @@ export function buildModel(parts: ModelParts): PcaModel {
     nFeatures: d,
     whiten: parts.whiten,
     solver: parts.solver,
-  };
+  });
 }

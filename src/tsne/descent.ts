@@ -110,7 +110,8 @@ export function* descend(
           iteration, embedding: { rows: n, cols: dim, data: Y.slice(0, size) }, kl,
           exaggeration: phase.exaggeration, gradNorm: Math.sqrt(norm),
         };
-        if (stop === true) return { iteration, kl, stopped: true };
+        // A stop asked for at the last iteration changes nothing: the run has completed.
+        if (stop === true && iteration !== last) return { iteration, kl, stopped: true };
       }
     }
   }

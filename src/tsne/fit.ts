@@ -115,7 +115,7 @@ function* fitRun(prep: Prepared): Generator<TsneStep, TsneModel, boolean | undef
   const { X, opts } = prep;
   const n = X.rows, dim = opts.nComponents;
   // The setup stages take seconds for large n: an already-aborted signal skips them (the
-  // model so far then has no affinities and the starting map, or zeros, and stopped: true).
+  // model so far then has no affinities and the starting map, or zeros, and completed: false).
   const aborted = (): boolean => opts.signal?.aborted === true;
   const P: Csr = aborted() ? { n, rowPtr: new Int32Array(n + 1), col: new Int32Array(0), val: new Float64Array(0) } : affinities(X, opts.perplexity, opts.metric, opts.method === 'exact');
   const Y = !aborted() ? initialEmbedding(X, opts) : isMatrix(opts.init) ? Float64Array.from(opts.init.data) : new Float64Array(n * dim);
@@ -150,7 +150,7 @@ function finish(
     embedding: { rows: n, cols: dim, data: Y },
     kl,
     nIter: result.iteration,
-    stopped: result.stopped,
+    completed: !result.stopped,
     method: settings.method,
     theta: settings.theta,
     learningRate: settings.learningRate,
@@ -162,7 +162,7 @@ function finish(
  * The affinities are computed at the first `next()`; then every iteration (or every
  * `yieldEvery`) yields a {@link TsneStep} with a copy of the embedding, for a live view.
  * `next(true)` or an aborted `signal` stops it: the generator returns the model so far,
- * `stopped: true`. Options are validated when `steps` is called.
+ * `completed: false`. Options are validated when `steps` is called.
  *
  * @param X - (nSamples, nFeatures), nSamples ≥ 4, finite
  * @throws {@link core!LatentSpaceError} `INVALID_INPUT` (fewer than 4 points), `INVALID_OPTION`
@@ -212,13 +212,13 @@ export function fit(X: MatrixInput, options?: TsneOptions): TsneModel {
 /**
  * {@link fit} that yields to the event loop between iterations, so that a page stays
  * responsive, `onProgress` can draw the map as it learns, and an `AbortSignal` can stop it
- * (the model so far comes back with `stopped: true`).
+ * (the model so far comes back with `completed: false`).
  *
  * @example
  * ```ts
  * const controller = new AbortController();
  * const model = await tsne.fitAsync(X, { signal: controller.signal, onProgress: (s) => draw(s.embedding) });
- * model.stopped; // true if controller.abort() was called
+ * model.completed; // false if controller.abort() was called
  * ```
  */
 export async function fitAsync(X: MatrixInput, options?: TsneOptions): Promise<TsneModel> {

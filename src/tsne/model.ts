@@ -25,8 +25,11 @@ export interface TsneModel {
   readonly kl: number;
   /** Iterations run in total (fit and every optimize since). */
   readonly nIter: number;
-  /** True when an abort or a stop request ended the last run early. */
-  readonly stopped: boolean;
+  /**
+   * False when an abort or a stop request ended the last run before its last iteration
+   * (models saved by earlier versions say `stopped: true` instead: `load` reads either).
+   */
+  readonly completed: boolean;
   /** The method that ran (`'auto'` resolved). */
   readonly method: TsneMethod;
   /** Barnes-Hut's opening angle (also used by `transform`). */
@@ -66,7 +69,15 @@ export function freezeModel(model: TsneModel): TsneModel {
  * ```
  */
 export function load(json: string | object): TsneModel {
-  return freezeModel(checkModel(loadModel<TsneModel>(json, 'tsne')));
+  return freezeModel(checkModel(renameStopped(loadModel<TsneModel>(json, 'tsne'))));
+}
+
+/** A model saved when the flag was `stopped` (true = ended early), read as `completed`. */
+function renameStopped(model: unknown): unknown {
+  if (model === null || typeof model !== 'object') return model;
+  const { stopped, ...rest } = model as Record<string, unknown>;
+  if (typeof stopped !== 'boolean' || 'completed' in rest) return model;
+  return { ...rest, completed: !stopped };
 }
 
 /**
@@ -97,7 +108,7 @@ export function checkModel(model: unknown, name = 'model'): TsneModel {
   P.floats('val', { length: rowPtr[n]!, float64: true, min: 0 });
   f.number('kl', { min: 0 });
   f.number('nIter', { integer: true, min: 0 });
-  f.boolean('stopped');
+  f.boolean('completed');
   f.choice('method', ['exact', 'barnes-hut', 'fft']);
   f.choice('metric', ['euclidean', 'cosine']);
   f.number('theta', { min: 0 });

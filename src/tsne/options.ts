@@ -160,9 +160,9 @@ export interface TsneOptions {
    * @defaultValue 1
    */
   yieldEvery?: number;
-  /** Called after every yielded step; return `true` to stop (the embedding so far is returned, `stopped: true`). */
+  /** Called after every yielded step; return `true` to stop (the embedding so far is returned, `completed: false`). */
   onProgress?: OnProgress<TsneStep>;
-  /** Stops the run before its next iteration when aborted; the embedding so far is returned, `stopped: true`. */
+  /** Stops the run before its next iteration when aborted; the embedding so far is returned, `completed: false`. */
   signal?: AbortSignal;
 }
 

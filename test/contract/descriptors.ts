@@ -65,8 +65,6 @@ const kmeansUses = [
 
 const VAE_FLOAT32 = 'vae (float32 by default): the WebAssembly sgemm accumulates float32 products in float32, the TypeScript gemm in float64 (linalg/kernels/gemm.ts), so one Adam step already differs in the last bits (float64 is bit-identical); fix in src/wasm (accumulate in f64) or document float32 training as backend-dependent';
 
-const KMEANS_FLAG = 'kmeans: a stopped run is marked `converged: false` (which also means "out of iterations"); add `completed` after #19 lands';
-
 export const descriptors: readonly Descriptor[] = [
   {
     name: 'pca.fit',
@@ -86,9 +84,6 @@ export const descriptors: readonly Descriptor[] = [
       ],
     },
     float32: { arrays: (r) => { const m = r as pca.PcaModel; return [m.mean, m.components.data, m.explainedVariance, m.singularValues]; }, type: 'float32' },
-    fails: {
-      frozen: 'pca: fit returns an unfrozen model; src/pca/fit.ts buildModel must `return freezeModel({...})` (core/model.ts), owned by the #20 part 3 helper',
-    },
   },
   {
     name: 'kmeans.fit',
@@ -97,10 +92,9 @@ export const descriptors: readonly Descriptor[] = [
     fit: (X, o) => kmeans.fit(M(X), o),
     fitAsync: (X, o) => kmeans.fitAsync(M(X), o),
     steps: (X, o) => kmeans.steps(M(X), o),
-    flag: { field: 'converged', stopped: false },
-    model: { load: kmeans.load, matrix: ['centroids'], uses: kmeansUses },
+    flag: { field: 'completed', stopped: false },
+    model: { load: kmeans.load, matrix: ['centroids'], uses: kmeansUses, addedLater: ['completed'] },
     float32: { arrays: (r) => [(r as kmeans.KMeansModel).centroids.data], type: 'float32' },
-    fails: { oneFlagName: KMEANS_FLAG },
   },
   {
     name: 'kmeans.miniBatch',
@@ -109,10 +103,9 @@ export const descriptors: readonly Descriptor[] = [
     fit: (X, o) => kmeans.miniBatch(M(X), o),
     fitAsync: (X, o) => kmeans.miniBatchAsync(M(X), o),
     steps: (X, o) => kmeans.miniBatchSteps(M(X), o),
-    flag: { field: 'converged', stopped: false },
-    model: { load: kmeans.load, matrix: ['centroids'], uses: kmeansUses },
+    flag: { field: 'completed', stopped: false },
+    model: { load: kmeans.load, matrix: ['centroids'], uses: kmeansUses, addedLater: ['completed'] },
     float32: { arrays: (r) => [(r as kmeans.KMeansModel).centroids.data], type: 'float32' },
-    fails: { oneFlagName: KMEANS_FLAG },
   },
   {
     name: 'som.fit',
@@ -146,7 +139,7 @@ export const descriptors: readonly Descriptor[] = [
     fit: (X, o) => tsne.fit(M(X), o),
     fitAsync: (X, o) => tsne.fitAsync(M(X), o),
     steps: (X, o) => tsne.steps(M(X), o),
-    flag: { field: 'stopped', stopped: true },
+    flag: { field: 'completed', stopped: false },
     model: {
       load: tsne.load,
       matrix: ['embedding'],
@@ -157,7 +150,6 @@ export const descriptors: readonly Descriptor[] = [
       ],
     },
     float32: { arrays: (r) => [(r as tsne.TsneModel).embedding.data], type: 'float64' },
-    fails: { oneFlagName: 'tsne: a stopped run is marked `stopped: true`; rename to `completed` in src/tsne/fit.ts finish() and the model (load accepting the old name) once the name is agreed' },
   },
   {
     name: 'ksvd.fit',
@@ -166,10 +158,11 @@ export const descriptors: readonly Descriptor[] = [
     fit: (X, o) => ksvd.fit(M(X), o),
     fitAsync: (X, o) => ksvd.fitAsync(M(X), o),
     steps: (X, o) => ksvd.steps(M(X), o),
-    flag: { field: 'converged', stopped: false },
+    flag: { field: 'completed', stopped: false },
     model: {
       load: ksvd.load,
       matrix: ['dictionary'],
+      addedLater: ['completed'],
       uses: [
         { name: 'transform', call: (m, X) => ksvd.transform(M(m), X) },
         { name: 'inverseTransform', call: (m, X) => ksvd.inverseTransform(M(m), widthOf(X, 5)) },
@@ -179,7 +172,6 @@ export const descriptors: readonly Descriptor[] = [
       ],
     },
     float32: { arrays: (r) => [(r as ksvd.KsvdModel).dictionary.data, (r as ksvd.KsvdModel).errors], type: 'float64' },
-    fails: { oneFlagName: 'ksvd: a stopped run is marked `converged: false` (which also means "out of iterations"); add `completed` with kmeans once the name is agreed' },
   },
   {
     name: 'autodiff.train',

@@ -102,22 +102,22 @@ describe('ksvd.fit properties', () => {
     expect(codeOf(() => ksvd.load('{"kind":"kmeans"}'))).toBe('INVALID_MODEL');
   });
 
-  it('onProgress returning true and an aborted signal stop the run with converged: false', async () => {
+  it('onProgress returning true and an aborted signal stop the run with completed: false', async () => {
     const stopped = ksvd.fit(X, { nAtoms: 30, nNonzero: 3, maxIter: 50, tol: 0, onProgress: (s) => s.iteration === 3 });
     expect(stopped.nIter).toBe(3);
-    expect(stopped.converged).toBe(false);
+    expect([stopped.converged, stopped.completed]).toEqual([false, false]);
     const controller = new AbortController();
     const asyncModel = await ksvd.fitAsync(X, {
       nAtoms: 30, nNonzero: 3, maxIter: 50, tol: 0, signal: controller.signal,
       onProgress: (s) => { if (s.iteration === 2) controller.abort(); },
     });
     expect(asyncModel.nIter).toBe(2);
-    expect(asyncModel.converged).toBe(false);
+    expect([asyncModel.converged, asyncModel.completed]).toEqual([false, false]);
     const pre = new AbortController();
     pre.abort();
     const none = ksvd.fit(X, { nAtoms: 30, nNonzero: 3, signal: pre.signal });
     expect(none.nIter).toBe(0);
-    expect(none.converged).toBe(false);
+    expect([none.converged, none.completed]).toEqual([false, false]);
     for (const n of rowNorms(none.dictionary)) expect(n).toBeCloseTo(1, 12);
   });
 

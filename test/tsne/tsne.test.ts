@@ -40,7 +40,7 @@ describe('t-SNE', () => {
       });
       expect(model.kind).toBe('tsne');
       expect(model.method).toBe(method);
-      expect([model.embedding.rows, model.embedding.cols, model.nIter, model.stopped]).toEqual([160, 2, nIter, false]);
+      expect([model.embedding.rows, model.embedding.cols, model.nIter, model.completed]).toEqual([160, 2, nIter, true]);
       expect(model.embedding.data.every(Number.isFinite)).toBe(true);
       expect(neighbourAccuracy(model.embedding, X.labels)).toBeGreaterThan(0.97);
       const after = kls.filter(([it]) => it > early).map(([, kl]) => kl);
@@ -108,7 +108,7 @@ describe('t-SNE', () => {
       last = s.value.embedding.data;
       s = it2.next(s.value.iteration === 12);
     }
-    expect([s.value.nIter, s.value.stopped]).toEqual([12, true]);
+    expect([s.value.nIter, s.value.completed]).toEqual([12, false]);
     expect(Array.from(s.value.embedding.data)).toEqual(Array.from(last!));
   });
 
@@ -137,7 +137,7 @@ describe('t-SNE', () => {
     }
     expect(elapsed).toEqual([]); // iterations whose elapsed time was wrong
     expect([...measured].every((i) => i === 1 || i % 50 === 0)).toBe(true);
-    expect([model.nIter, model.stopped]).toEqual([260, true]);
+    expect([model.nIter, model.completed]).toEqual([260, false]);
   });
 
   it('fitAsync yields to the event loop and an abort returns the embedding so far', async () => {
@@ -149,7 +149,7 @@ describe('t-SNE', () => {
       onProgress: (p) => { if (p.iteration === 40) controller.abort(); },
     });
     clearInterval(timer);
-    expect([model.nIter, model.stopped]).toEqual([40, true]);
+    expect([model.nIter, model.completed]).toEqual([40, false]);
     expect(ticks).toBeGreaterThan(0);
     expect(model.embedding.data.every(Number.isFinite)).toBe(true);
   });
