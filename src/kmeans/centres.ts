@@ -1,5 +1,5 @@
 import type { FloatArray } from '../core/matrix.js';
-import type { PreparedSource } from './source.js';
+import type { PreparedSource } from './source-types.js';
 
 // A row that changes cluster is taken out of one sum and added to another, with the same
 // grouped sweeps as a rebuild but over rows scattered in memory: about three times the
