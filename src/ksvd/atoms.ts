@@ -2,7 +2,7 @@
 // and replacing atoms, and splitting an atom that serves two directions. fit.ts drives them.
 import type { Matrix } from '../core/matrix.js';
 import { symmetricEigen } from '../linalg/eigh.js';
-import { gram } from '../linalg/matmul.js';
+import { gram64 } from '../linalg/matmul.js';
 
 /** State of a run: X, the dictionary D, dense codes C (n × K), the residual R = X − C·D and its row energies. */
 export interface State {
@@ -197,7 +197,7 @@ export function replaceAtom(st: State, k: number, taken: Uint8Array): void {
 
 /** Atoms nearly duplicating an earlier one (|cos| > 0.99), by index. */
 export function duplicates(D: Float64Array, K: number, p: number): number[] {
-  const G = gram({ rows: K, cols: p, data: D }, { outer: true }).data;
+  const G = gram64({ rows: K, cols: p, data: D }, true).data;
   const out: number[] = [];
   for (let k = 1; k < K; k++) {
     for (let l = 0; l < k; l++) {

@@ -5,7 +5,7 @@ import { freezeModel } from '../core/model.js';
 import { checkBoolean, checkCallback, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, checkSize, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
-import { gram, matmul } from '../linalg/matmul.js';
+import { gram64, product64 } from '../linalg/matmul.js';
 import { encodeGram } from '../omp/encode.js';
 import type { KsvdModel } from './model.js';
 import { duplicates, indexUsers, normaliseRow, replaceAtom, residualRow, rowErrors, splitAtom, splitCandidates, updateAtom, type State } from './atoms.js';
@@ -173,8 +173,9 @@ function initialDictionary(X: Matrix<Float64Array>, o: Resolved): Float64Array {
 function codingStep(st: State, nNonzero: number, first: boolean, keepBetter: boolean): void {
   const { n, p, K, D, X } = st;
   const Dm = { rows: K, cols: p, data: D };
-  const G = gram(Dm, { outer: true }) as Matrix<Float64Array>;
-  const DX = matmul(Dm, X, { transB: true }) as Matrix<Float64Array>;
+  // Internal data, checked once in fit: the unvalidated products (#20's two layers).
+  const G = gram64(Dm, true);
+  const DX = product64(Dm, X, false, true);
   const codes = encodeGram(G, DX, { nNonzero }).codes.data;
   const r = new Float64Array(p);
   for (let i = 0; i < n; i++) {

@@ -68,6 +68,22 @@ export function product64(A: Matrix, B: Matrix, transA: boolean, transB: boolean
   return { rows: m, cols: n, data: C };
 }
 
+/**
+ * {@link gram} without validation, for internal float64 data already checked: X·Xᵀ with
+ * `outer`, else XᵀX, exactly symmetric, the same bits as `gram`.
+ *
+ * @example
+ * ```ts
+ * Array.from(gram64({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) }, false).data); // [10, 14, 14, 20]
+ * ```
+ */
+export function gram64(X: Matrix<Float64Array>, outer: boolean): Matrix<Float64Array> {
+  const n = outer ? X.rows : X.cols;
+  const C = new Float64Array(n * n);
+  syrkKernel()(!outer, n, outer ? X.cols : X.rows, X.data, 0, X.cols, C, 0, n);
+  return { rows: n, cols: n, data: C };
+}
+
 /** Options of {@link gram}. */
 export interface GramOptions {
   /** Compute XXᵀ (rows × rows) instead of XᵀX (cols × cols). @defaultValue false */
