@@ -1,6 +1,7 @@
 import { describe, fail, finiteResult, finiteResults } from '../core/errors.js';
 import { ldexp, scaleInPlace } from '../core/math.js';
 import type { Matrix } from '../core/matrix.js';
+import { sqDistanceAt } from '../linalg/rows.js';
 import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import {
   checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
@@ -27,12 +28,6 @@ function w2DiagonalSq(d: number, m0: Float64Array, v0: Float64Array, o0: number,
     const ds = Math.sqrt(v0[o0 + j]!) - Math.sqrt(v1[o1 + j]!);
     s += dm * dm + ds * ds;
   }
-  return s;
-}
-
-function sqDistance(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return s;
 }
 
@@ -84,7 +79,7 @@ function scaledW2Distance(a: Resolved, b: Resolved): number {
   if (f.kind === 'chol') checkSemidefinite(lambda, 'g1.cov'); // congruent to Σ1: same inertia
   let cross = 0;
   for (const l of lambda) cross += clampedSqrt(l);
-  const sq = sqDistance(a.mean, b.mean) + trace(d, S0) + trace(d, S1) - 2 * cross;
+  const sq = sqDistanceAt(a.mean, 0, b.mean, 0, a.mean.length) + trace(d, S0) + trace(d, S1) - 2 * cross;
   return Math.sqrt(Math.max(0, sq));
 }
 

@@ -1,38 +1,12 @@
 import type { FloatArray } from '../core/matrix.js';
 import type { PreparedSource } from './source-types.js';
+import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
 
 // A row that changes cluster is taken out of one sum and added to another, with the same
 // grouped sweeps as a rebuild but over rows scattered in memory: about three times the
 // cost of a row in a rebuild, so moving pays while fewer than a third of the rows changed
 // cluster in the previous pass.
 const MOVE_COST = 3;
-
-/**
- * Squared Euclidean distance between row `xo` of x and row `co` of c (d features).
- *
- * @example
- * ```ts
- * sqDistance(new Float64Array([0, 0, 3, 4]), 2, new Float64Array([0, 0]), 0, 2); // 25
- * ```
- */
-export function sqDistance(x: FloatArray, xo: number, c: FloatArray, co: number, d: number): number {
-  // Four independent partial sums: the additions pipeline instead of waiting on each other.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    const t0 = x[xo + j]! - c[co + j]!, t1 = x[xo + j + 1]! - c[co + j + 1]!;
-    const t2 = x[xo + j + 2]! - c[co + j + 2]!, t3 = x[xo + j + 3]! - c[co + j + 3]!;
-    s0 += t0 * t0;
-    s1 += t1 * t1;
-    s2 += t2 * t2;
-    s3 += t3 * t3;
-  }
-  for (; j < d; j++) {
-    const t = x[xo + j]! - c[co + j]!;
-    s0 += t * t;
-  }
-  return (s0 + s1) + (s2 + s3);
-}
 
 /**
  * sums[o …] += sign · Σ w[i]·x[row i] over rows[from … to) (row indices times d), eight rows per

@@ -1,6 +1,7 @@
 import type { FloatArray } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
-import { Assignment, sqDistance } from './centres.js';
+import { Assignment } from './centres.js';
+import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
 import { blockRows, forEachBlock, shiftedCentres, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
 import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 

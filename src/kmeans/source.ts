@@ -1,6 +1,7 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
-import { addRows, sqDistance } from './centres.js';
+import { addRows } from './centres.js';
+import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
 import { argminRowsKernel, regionKernel, residentKernel, rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 import { jsRegion } from '../linalg/kernels/resident.js';
 import type { Region } from '../linalg/kernels/types.js';
@@ -37,20 +38,7 @@ export function dtypeOf(like: FloatArray): Dtype {
   return like instanceof Float32Array ? 'float32' : 'float64';
 }
 
-/**
- * Column means of X, weighted by `weights` when given (total weight `total`).
- *
- * @example
- * ```ts
- * columnMeans({ rows: 2, cols: 1, data: new Float64Array([1, 3]) }, undefined, 2); // Float64Array [2]
- * ```
- */
-export function columnMeans(X: Matrix, weights: Float64Array | undefined, total: number): Float64Array {
-  const mean = new Float64Array(X.cols);
-  addRows(mean, 0, X.data, X.cols, Int32Array.from({ length: X.rows }, (_, i) => i), 0, X.rows, weights);
-  for (let j = 0; j < X.cols; j++) mean[j] = mean[j]! / total;
-  return mean;
-}
+export { columnMeans } from '../linalg/rows.js';
 
 /** Copies rows of x (n × d) minus `shift` into `out`: rows start … start + m − 1, or index[start …]. */
 function copyShifted(out: FloatArray, x: FloatArray, d: number, shift: Float64Array, start: number, m: number, index: Int32Array | undefined): void {

@@ -2,7 +2,7 @@
 // vector, row indices, per-row amounts, class labels.
 import { describe, fail } from '../core/errors.js';
 import { asMatrix, asVector, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
-import { columnMeans } from '../kmeans/source.js';
+import { columnMeans } from '../linalg/rows.js';
 
 /**
  * Codes: a matrix of rows (any input `asMatrix` accepts), or one code as a plain vector

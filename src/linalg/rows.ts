@@ -1,5 +1,5 @@
 // Small unvalidated helpers on rows of row-major arrays, for the modules' inner loops.
-import type { FloatArray } from '../core/matrix.js';
+import type { FloatArray, Matrix } from '../core/matrix.js';
 
 /**
  * Squared distance between row i of a and row j of b (d features), from the differences.
@@ -23,12 +23,22 @@ export function rowSqDistance(a: Float64Array, i: number, b: Float64Array, j: nu
  * ```
  */
 export function sqDistanceAt(a: FloatArray, ao: number, b: FloatArray, bo: number, d: number): number {
-  let s = 0;
-  for (let q = 0; q < d; q++) {
-    const t = a[ao + q]! - b[bo + q]!;
-    s += t * t;
+  // Four independent partial sums: the additions pipeline instead of waiting on each other.
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let q = 0;
+  for (; q + 4 <= d; q += 4) {
+    const t0 = a[ao + q]! - b[bo + q]!, t1 = a[ao + q + 1]! - b[bo + q + 1]!;
+    const t2 = a[ao + q + 2]! - b[bo + q + 2]!, t3 = a[ao + q + 3]! - b[bo + q + 3]!;
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
   }
-  return s;
+  for (; q < d; q++) {
+    const t = a[ao + q]! - b[bo + q]!;
+    s0 += t * t;
+  }
+  return (s0 + s1) + (s2 + s3);
 }
 
 /**
@@ -50,4 +60,33 @@ export function sqDistanceAt(a: FloatArray, ao: number, b: FloatArray, bo: numbe
 export function gemmDistanceBound(d: number, dtype: 'float32' | 'float64'): number {
   const nu = (d + 5) * (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
   return (4 * nu) / (1 - nu);
+}
+
+/**
+ * The mean of every column of X, weighted by `weights` when given: Σ wᵢxᵢ / total, the rows
+ * summed in order (total defaults to Σ wᵢ, or the number of rows). The one column mean of the
+ * library (PCA's centring, k-means' shift, latent's centring).
+ *
+ * @example
+ * ```ts
+ * Array.from(columnMeans({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 6]) })); // [2, 4]
+ * ```
+ */
+export function columnMeans(X: Matrix, weights?: Float64Array, total?: number): Float64Array {
+  const { rows, cols, data } = X;
+  const mean = new Float64Array(cols);
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = i * cols;
+    if (weights === undefined) {
+      for (let j = 0; j < cols; j++) mean[j] = mean[j]! + data[row + j]!;
+    } else {
+      const w = weights[i]!;
+      sum += w;
+      for (let j = 0; j < cols; j++) mean[j] = mean[j]! + w * data[row + j]!;
+    }
+  }
+  const by = total ?? (weights === undefined ? rows : sum);
+  for (let j = 0; j < cols; j++) mean[j] = mean[j]! / by;
+  return mean;
 }

@@ -1,16 +1,6 @@
 import type { Matrix } from '../core/matrix.js';
 
-/** Column means of X (nSamples × nFeatures), in float64. */
-export function columnMeans(x: Matrix): Float64Array {
-  const { rows, cols, data } = x;
-  const mean = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const row = i * cols;
-    for (let j = 0; j < cols; j++) mean[j] = mean[j]! + data[row + j]!;
-  }
-  for (let j = 0; j < cols; j++) mean[j] = mean[j]! / rows;
-  return mean;
-}
+export { columnMeans } from '../linalg/rows.js';
 
 /**
  * Copies rows [start, end) of X minus `mean` into `out` (row-major, float64). Centring
