@@ -2,7 +2,11 @@
 // latentspace/image.
 //
 //   npm run demo                          (builds, then runs this file; writes demo-out/index.html)
-//   node examples/demo.mjs --docs-img     (also writes the pictures of docs/pca.md into docs/img/)
+//   node examples/demo.mjs --docs-img     (also writes the pictures the guides show into docs/img/)
+//   node examples/demo.mjs --quick --out /tmp/demo.html
+//                                         (a page of the same layout from 200 digits of each
+//                                         class and a smaller t-SNE map, in about a third of
+//                                         the time: what test/browser/pages.test.ts looks at)
 //
 // Data: the 10,000 digits of the `mnist` package and the 400 Olivetti faces committed
 // under examples/data/ (both always there: a plain clone's demo is complete). Each
@@ -10,13 +14,21 @@
 // `{ html, files, summary }`: its HTML, its pictures as files (for docs/img), and a line for
 // the console. This file loads the data, runs the sections, and writes one self-contained
 // page (pictures inlined as data: URLs).
-import { loadFaces, loadMnist } from './data.mjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { balancedDigits, loadFaces, loadMnist } from './data.mjs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pcaSection } from './sections/pca.mjs';
 
 const DOCS_IMG = fileURLToPath(new URL('../docs/img/', import.meta.url));
+const QUICK = process.argv.includes('--quick');
+const outArg = process.argv.indexOf('--out');
+const outFile = outArg > 0 ? resolve(process.argv[outArg + 1]) : fileURLToPath(new URL('../demo-out/index.html', import.meta.url));
+if (QUICK && process.argv.includes('--docs-img')) {
+  console.error('--quick pages are for looking at the layout: their pictures do not go into docs/img (drop --quick)');
+  process.exit(1);
+}
 const timings = [];
 function timed(label, f) {
   const t0 = performance.now();
@@ -50,9 +62,11 @@ try {
 
 // 2. Data. The mnist package keeps each digit class as one flat array of 28·28 values in
 //    [0, 1]; the faces file holds 400 pictures of 64·64 bytes, one after another.
-const digits = timed('load 10,000 MNIST digits (parse the package JSON)', () => {
+const digits = timed(`load ${QUICK ? '2,000 (200 per class, --quick) of the ' : ''}10,000 MNIST digits (parse the package JSON)`, () => {
   const { firstOfClass, ...X } = loadMnist();
-  return { X, firstOfClass };
+  if (!QUICK) return { X, firstOfClass };
+  const { labels, ...some } = balancedDigits({ ...X, firstOfClass }, 200);
+  return { X: some, firstOfClass: firstOfClass.map((_, c) => 200 * c) };
 });
 const faces = timed('load 400 Olivetti faces (examples/data, bytes / 255)', () => {
   const { rows, cols, data } = loadFaces();
@@ -71,7 +85,7 @@ if (faces) {
 }
 sections.push(pcaSection({
   id: 'digits', title: 'Eigendigits', noun: 'digit', X: digits.X, width: 28, height: 28, scale: 3,
-  about: 'The 10,000 MNIST digits of the <code>mnist</code> package (28 × 28, values in [0, 1]).',
+  about: `${QUICK ? 'The first 200 of each class of the' : 'The'} 10,000 MNIST digits of the <code>mnist</code> package (28 × 28, values in [0, 1]).`,
   held: digits.firstOfClass[2], ks, gallery: digits.firstOfClass.map((r) => r + 1), galleryK: 16, timed,
 }));
 
@@ -81,7 +95,7 @@ if (kmeansSection) sections.push(kmeansSection({ X: digits.X, firstOfClass: digi
 
 // The t-SNE map of 2,500 digits (./sections/tsne.mjs).
 const tsneSection = await optionalSection('./sections/tsne.mjs', 'tsneSection', 't-SNE');
-if (tsneSection) sections.push(tsneSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed }));
+if (tsneSection) sections.push(tsneSection({ X: digits.X, firstOfClass: digits.firstOfClass, timed, ...(QUICK ? { perClass: 50 } : {}) }));
 
 // "Decoding the thought vector" (./sections/ksvd.mjs): sparse codes of PCA coordinates, on
 // the faces when they are there and always on 2,000 digits (whose pictures docs/ uses).
@@ -93,12 +107,14 @@ if (ksvdSection && faces) {
   }));
 }
 if (ksvdSection) {
-  // Every fifth digit: 2,000 pictures, 200 of each class.
-  const some = { rows: 2000, cols: digits.X.cols, data: new Float64Array(2000 * digits.X.cols) };
-  for (let r = 0; r < 2000; r++) some.data.set(digits.X.data.subarray(5 * r * some.cols, (5 * r + 1) * some.cols), r * some.cols);
+  // Every fifth digit: 2,000 pictures, about 200 of each class (400 with --quick).
+  const n = Math.floor(digits.X.rows / 5);
+  const some = { rows: n, cols: digits.X.cols, data: new Float64Array(n * digits.X.cols) };
+  for (let r = 0; r < n; r++) some.data.set(digits.X.data.subarray(5 * r * some.cols, (5 * r + 1) * some.cols), r * some.cols);
   sections.push(ksvdSection({
     id: 'digits', title: 'Decoding the thought vector: digits', noun: 'digit', X: some, width: 28, height: 28, scale: 2,
-    about: 'Every fifth MNIST digit (2,000).', samples: [0, 410, 820, 1230], nComponents: 40, nAtoms: 100, nNonzero: 8, maxIter: 30, timed,
+    about: `Every fifth MNIST digit (${n.toLocaleString('en')}).`, samples: [0, 410, 820, 1230].map((i) => Math.floor((i * n) / 2000)),
+    nComponents: 40, nAtoms: 100, nNonzero: 8, maxIter: 30, timed,
   }));
 }
 
@@ -134,13 +150,25 @@ const html = `<!doctype html>
 <meta charset="utf-8">
 <title>latentspace — demo</title>
 <style>
-  body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 980px; color: #222; }
-  img { display: block; margin: 0.5em 0 0.5em; image-rendering: pixelated; }
+  body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 980px; color: #222; padding: 0 1em; }
+  img { display: block; margin: 0.5em 0 0.5em; image-rendering: pixelated; max-width: 100%; }
+  svg { max-width: 100%; height: auto; }
   figure { margin: 0 2em 1em 0; } figcaption { font-size: 13px; color: #555; max-width: 560px; }
+  /* A caption as wide as its picture, never wider: it adds nothing to the figure's width. */
+  .row > figure > figcaption { width: 0; min-width: 100%; }
+  .row > figure:last-child { margin-right: 0; }
+  figure.strip { margin: 0.3em 0; } figure.strip img { margin: 0.2em 0; }
   .row { display: flex; align-items: flex-start; flex-wrap: wrap; }
-  table { border-collapse: collapse; } td { padding: 0.1em 1em 0.1em 0; }
-  table.ks td { padding: 0; text-align: center; font-size: 13px; color: #444; }
-  td.ms { text-align: right; font-variant-numeric: tabular-nums; }
+  table { border-collapse: collapse; } td, th { padding: 0.1em 1em 0.1em 0; } th { text-align: left; }
+  table.ks td { padding: 0 0.6em 0 0; text-align: center; font-size: 13px; color: #444; }
+  .tiles { display: grid; gap: 0.4em 0; margin: 0.5em 0; }
+  .tiles figure { margin: 0; } .tiles img { margin: 0 0 0.1em; }
+  .tiles figcaption { font-size: 12px; line-height: 1.3; color: #444; padding-right: 6px; overflow-wrap: anywhere; }
+  .scale { display: flex; align-items: center; gap: 0.4em; font-size: 12px; color: #444; margin: 0.3em 0; flex-wrap: wrap; }
+  .scale .bar { display: inline-block; width: 140px; height: 10px; border: 1px solid #999; }
+  .scale .what { flex-basis: 100%; }
+  td.ms, th.ms { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+  th.ms { white-space: normal; }
   .note { font-size: 13px; color: #555; }
   code { background: #f3f3f3; padding: 0 0.2em; }
   section { margin-bottom: 2.5em; }
@@ -162,15 +190,30 @@ ${timings.map(([label, ms]) => `<tr><td>${label}</td><td class="ms">${ms.toFixed
 </html>
 `;
 
-const outDir = fileURLToPath(new URL('../demo-out/', import.meta.url));
-mkdirSync(outDir, { recursive: true });
-const outFile = `${outDir}index.html`;
+mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, html);
 if (process.argv.includes('--docs-img')) {
   mkdirSync(DOCS_IMG, { recursive: true });
-  // Each section names its files after its guide (pca-…, kmeans-…).
-  for (const s of sections) for (const [name, bytes] of Object.entries(s.files)) writeFileSync(`${DOCS_IMG}${name}`, bytes);
-  console.log(`wrote the pictures into ${DOCS_IMG}`);
+  // Each section names its files after its guide (pca-…, kmeans-…). Only the pictures a
+  // guide or the README shows are written: a picture nobody links is not kept.
+  const shown = docsText();
+  const skipped = [];
+  for (const s of sections) {
+    for (const [name, bytes] of Object.entries(s.files)) {
+      if (shown.includes(`img/${name}`)) writeFileSync(`${DOCS_IMG}${name}`, bytes);
+      else skipped.push(name);
+    }
+  }
+  console.log(`wrote the pictures into ${DOCS_IMG}${skipped.length ? ` (not ${skipped.join(', ')}: no guide shows them)` : ''}`);
+  const unused = readdirSync(DOCS_IMG).filter((name) => !shown.includes(`img/${name}`));
+  if (unused.length) console.log(`docs/img holds pictures no guide shows: ${unused.join(', ')}`);
+}
+
+/** The text of every guide in docs/ and of the README, where the pictures of docs/img are linked. */
+function docsText() {
+  const docs = fileURLToPath(new URL('../docs/', import.meta.url));
+  const guides = readdirSync(docs).filter((name) => name.endsWith('.md')).map((name) => readFileSync(`${docs}${name}`, 'utf8'));
+  return [...guides, readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')].join('\n');
 }
 console.log(backendLine);
 for (const [label, ms] of timings) console.log(`${label.padEnd(60)} ${ms.toFixed(1).padStart(9)} ms`);

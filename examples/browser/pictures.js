@@ -1,5 +1,6 @@
 // What every example page here shares: `$`, running the page's main with its errors shown
-// in #status, and the pictures that serve.mjs provides (info.json + raw bytes).
+// in #status, the pictures that serve.mjs provides (info.json + raw bytes) with a note of
+// which ones they are, and controls set from the page's address.
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
@@ -33,5 +34,29 @@ export async function loadPictures() {
   const X = { rows: info.count, cols: d, data: Float64Array.from(bytes, (v) => v / 255) };
   document.querySelectorAll('.noun').forEach((el) => { el.textContent = info.noun; });
   if ($('credit')) $('credit').textContent = info.credit;
+  describeServing(info);
   return { info, X };
+}
+
+/**
+ * Says which pictures the page shows and how to get the others, in every `.serve-note`
+ * element: serve.mjs serves the Olivetti faces, or MNIST digits with `--digits`.
+ */
+export function describeServing(info) {
+  const text = info.source === 'mnist'
+    ? `These are ${info.count} MNIST digits (node examples/browser/serve.mjs --digits); without --digits the server serves the 400 Olivetti faces.`
+    : `These are the ${info.count} Olivetti faces (node examples/browser/serve.mjs); serve.mjs --digits serves 2,000 MNIST digits instead.`;
+  document.querySelectorAll('.serve-note').forEach((el) => { el.textContent = text; });
+}
+
+/**
+ * Sets the page's controls from its address: `som.html?width=10&epochs=5` sets the inputs
+ * and selects whose ids are width and epochs before the page starts (a link can share a
+ * setting; the browser test runs short trainings this way).
+ */
+export function controlsFromUrl() {
+  for (const [id, value] of new URLSearchParams(location.search)) {
+    const el = document.getElementById(id);
+    if (el && (el.tagName === 'INPUT' || el.tagName === 'SELECT')) el.value = value;
+  }
 }

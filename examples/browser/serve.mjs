@@ -3,9 +3,9 @@
 // not read files beside it).
 //
 //   npm run build && node examples/browser/serve.mjs [--port 8080] [--digits]
-//   then open http://127.0.0.1:8080/examples/browser/eigenfaces.html (PCA sliders),
-//   …/som.html (a self-organizing map unfolding), …/tsne.html (t-SNE in a Web Worker) or
-//   …/vae.html (a VAE trained in a Web Worker, with latent sliders; --digits)
+//   then open http://127.0.0.1:8080/ (examples/browser/index.html, which links every page):
+//   eigenfaces.html (PCA sliders), som.html (a self-organizing map unfolding), tsne.html
+//   (t-SNE in a Web Worker) and vae.html (a VAE trained in a Web Worker, with latent sliders)
 //
 // Endpoints besides the files:
 //   /data/info.json   { source, count, width, height, pixels, credit }
@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadFaces } from '../data.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const INDEX = '/examples/browser/index.html';
 const PAGE = '/examples/browser/eigenfaces.html';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -68,9 +69,9 @@ export function loadPictures({ digits = false } = {}) {
 }
 
 /**
- * Starts the server. `port` 0 picks a free one; `digits` serves MNIST digits even where the
- * faces are available.
- * @returns {Promise<{ origin: string, page: string, close: () => Promise<void> }>}
+ * Starts the server. `port` 0 picks a free one; `digits` serves MNIST digits instead of the
+ * faces. `page` is the eigenfaces page, `index` the page that links every page.
+ * @returns {Promise<{ origin: string, page: string, index: string, source: string, close: () => Promise<void> }>}
  */
 export async function startServer({ port = 8080, digits = false } = {}) {
   const pictures = loadPictures({ digits });
@@ -87,7 +88,7 @@ export async function startServer({ port = 8080, digits = false } = {}) {
     } catch {
       return send(400, 'bad request');
     }
-    if (path === '/') return send(302, '', 'text/plain', { Location: PAGE });
+    if (path === '/') return send(302, '', 'text/plain', { Location: INDEX });
     if (path === '/data/info.json') return send(200, info, TYPES['.json']);
     if (path === '/data/pixels.u8') return send(200, Buffer.from(pictures.pixels), 'application/octet-stream');
     // No dot-files (.git), no node_modules, nothing outside the repository.
@@ -110,6 +111,7 @@ export async function startServer({ port = 8080, digits = false } = {}) {
   return {
     origin,
     page: `${origin}${PAGE}`,
+    index: `${origin}${INDEX}`,
     source: pictures.info.source,
     close: () => new Promise((ok) => {
       server.closeAllConnections();
@@ -126,5 +128,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     process.exit(1);
   }
   const s = await startServer({ port, digits: process.argv.includes('--digits') });
-  console.log(`serving ${ROOT} on ${s.origin} (pictures: ${s.source}); open ${s.page}  (Ctrl-C to stop)`);
+  console.log(`serving ${ROOT} on ${s.origin} (pictures: ${s.source}); open ${s.origin}/  (Ctrl-C to stop)`);
 }

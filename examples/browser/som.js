@@ -1,33 +1,42 @@
-// A self-organizing map unfolds: train a SOM on the pictures that serve.mjs provides and
-// draw the map after every epoch (the U-matrix with hit markers, and every unit's weights
+// A self-organizing map unfolds: train a SOM on the pictures that serve.mjs provides, from
+// the moment the page opens (Train starts again with the form's settings), and draw the map
+// after every epoch (the U-matrix with hit markers, and every unit's weights
 // as a picture). The epochs come from the generator `som.steps`, one `next()` per epoch,
 // with a pause between them so the eye can follow. Plain ES modules: the built bundle from
 // dist/, no framework.
 import * as som from '../../dist/som.js';
 import { grid } from '../../dist/image.js';
 import { backend, init } from '../../dist/wasm.js';
-import { $, loadPictures, runPage } from './pictures.js';
+import { $, controlsFromUrl, loadPictures, runPage } from './pictures.js';
 
 let stopRequested = false;
 
 runPage(main);
 
 async function main() {
+  controlsFromUrl();
+  $('pause-out').value = `${$('pause').value} ms`;
   const { info, X } = await loadPictures();
   const { count, width, height, noun } = info;
   const d = width * height;
   await init();
-  $('status').textContent = `${count} ${noun}s of ${width} × ${height} pixels, on the ${backend()} backend. Choose a grid and press Train.`;
+  const about = `${count} ${noun}s of ${width} × ${height} pixels, on the ${backend()} backend`;
   $('pause').addEventListener('input', () => { $('pause-out').value = `${$('pause').value} ms`; });
   $('stop').addEventListener('click', () => { stopRequested = true; });
-  $('controls').addEventListener('submit', (e) => {
-    e.preventDefault();
+  const start = () => {
+    $('status').textContent = `${about}: training… (change the settings and press Train to start again)`;
     train(X, { width, height, noun }).catch((err) => {
       $('status').textContent = `Something went wrong: ${err instanceof Error ? err.message : err}`;
+      document.body.dataset.state = 'error';
       console.error(err);
     });
+  };
+  $('controls').addEventListener('submit', (e) => {
+    e.preventDefault();
+    start();
   });
-  document.body.dataset.state = 'ready';
+  // The map starts learning at once: the page opens on the first epoch, not on empty boxes.
+  start();
 }
 
 async function train(X, pictures) {
@@ -56,8 +65,12 @@ async function train(X, pictures) {
       }
       const step = r.value;
       errors.push(step.quantizationError);
-      // The step's weights as a model, to measure and draw.
-      draw({ kind: 'som', width: options.width, height: options.height, topology: options.topology, toroidal: false, weights: step.weights }, X, pictures);
+      // The step's weights as a model (the map so far, every field a SOM model has), to measure and draw.
+      draw({
+        kind: 'som', width: options.width, height: options.height, topology: options.topology, toroidal: false,
+        weights: step.weights, quantizationErrors: Float64Array.from(errors), method: options.method,
+        nEpochs: step.epoch, completed: false,
+      }, X, pictures);
       $('epoch').textContent = `epoch ${step.epoch} of ${options.epochs}: σ = ${step.sigma.toFixed(2)}` +
         `${Number.isNaN(step.learningRate) ? '' : `, α = ${step.learningRate.toFixed(3)}`}; quantization error per epoch: ` +
         errors.map((q) => q.toFixed(2)).join(' → ');
@@ -79,7 +92,25 @@ function draw(model, X, { width, height }) {
   const cell = Math.max(4, Math.floor(360 / (2 * model.width)));
   put($('umatrix'), som.render(model, U, { cellSize: cell, hits, background: 255 }));
   const tiles = grid(model.weights, { width, height, columns: model.width, padding: 1, normalize: 'each', background: [200, 200, 200] });
-  put($('codebook'), tiles);
+  put($('codebook'), model.topology === 'hexagonal' ? brick(tiles, { x: width + 1, y: height + 1 }) : tiles);
+}
+
+/**
+ * The codebook laid out like the hexagonal map: som.render puts rows 0, 2, 4, … half a unit
+ * to the right, so those rows of tiles move right by half a tile. `step` is a tile's size
+ * with the grid's padding of 1, across and down.
+ */
+function brick(img, step) {
+  const shift = Math.round(step.x / 2);
+  const width = img.width + shift;
+  const rgba = new Uint8ClampedArray(width * img.height * 4);
+  new Uint32Array(rgba.buffer).fill(new Uint32Array(Uint8ClampedArray.of(200, 200, 200, 255).buffer)[0]);
+  for (let y = 0; y < img.height; y++) {
+    const row = Math.floor(Math.max(0, y - 1) / step.y);
+    const dx = row % 2 === 0 ? shift : 0;
+    rgba.set(img.rgba.subarray(y * img.width * 4, (y + 1) * img.width * 4), (y * width + dx) * 4);
+  }
+  return { width, height: img.height, rgba };
 }
 
 function put(canvas, img) {

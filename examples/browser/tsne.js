@@ -1,8 +1,12 @@
 // The page of tsne.html: loads the pictures that serve.mjs provides, hands them to a Web
 // Worker (tsne-worker.js) that runs t-SNE, and draws the map on a canvas whenever the worker
-// posts a new one (at most once per animation frame). Plain ES modules, no framework.
-import { $, loadPictures, runPage } from './pictures.js';
+// posts a new one (at most once per animation frame). Ten classes (digits) are ten colours
+// with a legend; more (the 40 people of the faces) would be 40 hues nobody can tell apart,
+// so each face is drawn as itself, small, with each person's number at the middle of their
+// faces. Plain ES modules, no framework.
+import { $, controlsFromUrl, loadPictures, runPage } from './pictures.js';
 
+const THUMB = 22; // pixels across one picture on the map of many classes
 const COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#7f7f7f'];
 
 runPage(main);
@@ -10,17 +14,34 @@ runPage(main);
 async function main() {
   // 1. The pictures: count · width · height bytes, one after another. MNIST digits come
   //    ordered by class (count / 10 of each); the Olivetti faces 10 per person.
+  controlsFromUrl();
   const { info, X } = await loadPictures();
   const { count, width, height } = info;
   const d = X.cols;
   const perLabel = info.source === 'mnist' ? count / 10 : 10;
   const labels = Int32Array.from({ length: count }, (_, i) => Math.floor(i / perLabel));
   const nLabels = labels[count - 1] + 1;
-  const colour = (k) => (nLabels <= COLORS.length ? COLORS[k] : `hsl(${(k * 360 * 0.618) % 360}, 65%, 48%)`);
-  $('credit').textContent = `${info.credit} Colours: ${info.source === 'mnist' ? 'the digit' : 'the person'}.`;
-  if (nLabels <= COLORS.length) {
-    $('legend').replaceChildren(...COLORS.map((c, k) => Object.assign(document.createElement('span'), { textContent: String(k), style: `--c: ${c}` })));
+  const coloured = nLabels <= COLORS.length;
+  const what = info.source === 'mnist' ? 'digit' : 'person';
+  if (coloured) {
+    $('credit').textContent = `${info.credit} Colours: the ${what}.`;
+    $('legend').replaceChildren(...COLORS.slice(0, nLabels).map((c, k) => Object.assign(document.createElement('span'), { textContent: String(k), style: `--c: ${c}` })));
+  } else {
+    $('legend').className = 'pictures';
+    $('legend').textContent = `Each ${info.noun} is drawn where t-SNE puts it; the number is the ${what} (0–${nLabels - 1}), ` +
+      `written at the middle of their ${perLabel} ${info.noun}s: where t-SNE keeps a ${what}'s ${info.noun}s together, the number sits on them.`;
   }
+  // The pictures themselves, for the map of many classes: one small canvas each.
+  const thumbs = coloured ? [] : Array.from({ length: count }, (_, i) => {
+    const c = Object.assign(document.createElement('canvas'), { width, height });
+    const img = new ImageData(width, height);
+    for (let p = 0; p < d; p++) {
+      const v = Math.round(255 * X.data[i * d + p]);
+      img.data.set([v, v, v, 255], 4 * p);
+    }
+    c.getContext('2d').putImageData(img, 0, 0);
+    return c;
+  });
 
   // 2. Drawing: the latest embedding, scaled to the canvas, once per animation frame.
   const canvas = $('map');
@@ -44,15 +65,43 @@ async function main() {
       x0 = Math.min(x0, E[2 * i]); x1 = Math.max(x1, E[2 * i]);
       y0 = Math.min(y0, E[2 * i + 1]); y1 = Math.max(y1, E[2 * i + 1]);
     }
-    const s = Math.min((w - 2 * pad) / (x1 - x0 || 1), (h - 2 * pad) / (y1 - y0 || 1));
+    const margin = coloured ? pad : pad + THUMB / 2;
+    const s = Math.min((w - 2 * margin) / (x1 - x0 || 1), (h - 2 * margin) / (y1 - y0 || 1));
     const ox = (w - s * (x1 - x0)) / 2, oy = (h - s * (y1 - y0)) / 2;
+    const at = (i) => [ox + s * (E[2 * i] - x0), h - (oy + s * (E[2 * i + 1] - y0))];
     ctx.clearRect(0, 0, w, h);
-    ctx.globalAlpha = 0.85;
+    if (coloured) {
+      ctx.globalAlpha = 0.85;
+      for (const i of order) {
+        const [x, y] = at(i);
+        ctx.fillStyle = COLORS[labels[i]];
+        ctx.beginPath();
+        ctx.arc(x, y, 2.2, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      return;
+    }
+    ctx.globalAlpha = 1;
     for (const i of order) {
-      ctx.fillStyle = colour(labels[i]);
-      ctx.beginPath();
-      ctx.arc(ox + s * (E[2 * i] - x0), h - (oy + s * (E[2 * i + 1] - y0)), 2.2, 0, 2 * Math.PI);
-      ctx.fill();
+      const [x, y] = at(i);
+      ctx.drawImage(thumbs[i], x - THUMB / 2, y - THUMB / 2, THUMB, THUMB);
+    }
+    // Each class's number at the mean of its points, white-edged to stay readable over faces.
+    const sums = new Float64Array(2 * nLabels);
+    for (let i = 0; i < count; i++) {
+      const [x, y] = at(i);
+      sums[2 * labels[i]] += x / perLabel;
+      sums[2 * labels[i] + 1] += y / perLabel;
+    }
+    ctx.font = 'bold 13px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = '#fff';
+    ctx.fillStyle = '#c0392b';
+    for (let k = 0; k < nLabels; k++) {
+      ctx.strokeText(String(k), sums[2 * k], sums[2 * k + 1]);
+      ctx.fillText(String(k), sums[2 * k], sums[2 * k + 1]);
     }
   }
 

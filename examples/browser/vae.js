@@ -2,11 +2,12 @@
 // serve.mjs provides, with live reconstructions while it learns; the trained model is kept
 // in the page (and in IndexedDB, so a reload starts from it), and one slider per latent
 // dimension drives vae.decode here, on the main thread (one code is a few hundred thousand
-// multiply-adds: instant). Plain ES modules, no framework.
+// multiply-adds: instant). Without a cached model, training starts when the page opens.
+// Plain ES modules, no framework.
 import * as vae from '../../dist/vae.js';
 import { grid } from '../../dist/image.js';
 import { init } from '../../dist/wasm.js';
-import { $, loadPictures, runPage } from './pictures.js';
+import { $, controlsFromUrl, loadPictures, runPage } from './pictures.js';
 
 const SHOW = 12;           // pictures reconstructed live
 const RANGE = 3;           // sliders span ±3 (the prior's ±3σ)
@@ -14,6 +15,7 @@ const RANGE = 3;           // sliders span ±3 (the prior's ±3σ)
 runPage(main);
 
 async function main() {
+  controlsFromUrl();
   const { info, X } = await loadPictures();
   const { count, width, height, noun } = info;
   const d = width * height;
@@ -30,12 +32,15 @@ async function main() {
     canvas.height = img.height;
     canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba), img.width, img.height), 0, 0);
   };
-  draw($('originals'), { rows: SHOW, cols: d, data: show }, SHOW, 2);
+  // One row of 12 small digits; two rows of 6 for larger pictures (12 faces of 64 × 64 at
+  // scale 2 would be 1,562 pixels wide).
+  const perRow = (2 * width + 2) * SHOW <= 900 ? SHOW : SHOW / 2;
+  draw($('originals'), { rows: SHOW, cols: d, data: show }, perRow, 2);
 
   // ---- the model in the page: sliders drive decode ----------------------------------
   let model = null;
   let code = new Float32Array(0);
-  const decodeNow = () => { if (model) draw($('decoded'), vae.decode(model, code), 1, 8); };
+  const decodeNow = () => { if (model) draw($('decoded'), vae.decode(model, code), 1, Math.max(2, Math.round(224 / width))); };
   const setCode = (z) => {
     code = Float32Array.from(z);
     $('sliders').querySelectorAll('input').forEach((input, j) => {
@@ -59,7 +64,7 @@ async function main() {
       return label;
     }));
     setCode(new Float32Array(latent));
-    draw($('reconstructions'), vae.reconstruct(model, { rows: SHOW, cols: d, data: show }), SHOW, 2);
+    draw($('reconstructions'), vae.reconstruct(model, { rows: SHOW, cols: d, data: show }), perRow, 2);
     for (const id of ['encode', 'random', 'centre']) $(id).disabled = false;
     const h = model.history;
     $('status').textContent = `${how}: latent ${latent}, hidden [${model.options.hidden.join(', ')}], ${model.nEpochs} epochs on ${count} ${noun}s` +
@@ -76,10 +81,6 @@ async function main() {
   // ---- the cache --------------------------------------------------------------------------
   const cached = await cache('get', key).catch(() => undefined);
   if (cached) useModel(cached, 'Loaded the trained model from this browser\'s cache');
-  else {
-    $('status').textContent = `${count} ${noun}s of ${width} × ${height} pixels. Press Train.`;
-    document.body.dataset.state = 'ready';
-  }
   $('forget').addEventListener('click', () => cache('delete', key).then(() => { $('status').textContent = 'Cache cleared.'; }));
 
   // ---- the worker -------------------------------------------------------------------------
@@ -99,7 +100,7 @@ async function main() {
     } else if (msg.type === 'step') {
       $('progress').textContent = `epoch ${msg.epoch + 1} / ${msg.epochs}, batch ${msg.batch + 1} / ${msg.batches}: loss ${msg.loss.toFixed(1)} ` +
         `(reconstruction ${msg.reconstruction.toFixed(1)} + KL ${msg.kl.toFixed(1)}) per ${noun}, ${(msg.elapsed / 1000).toFixed(1)} s`;
-      if (msg.reconstructions) draw($('reconstructions'), { rows: SHOW, cols: d, data: msg.reconstructions }, SHOW, 2);
+      if (msg.reconstructions) draw($('reconstructions'), { rows: SHOW, cols: d, data: msg.reconstructions }, perRow, 2);
     } else if (msg.type === 'done') {
       running(false);
       cache('put', key, msg.model).catch((e) => console.warn('could not cache the model', e));
@@ -119,6 +120,11 @@ async function main() {
     });
   });
   $('stop').addEventListener('click', () => worker.postMessage({ type: 'stop' }));
+  // Nothing to show yet: learn at once (the reconstructions fill in as it does).
+  if (!cached) {
+    $('status').textContent = `${count} ${noun}s of ${width} × ${height} pixels: training…`;
+    $('train').click();
+  }
 }
 
 /** A standard normal draw (Box-Muller; the page's own randomness, not the model's). */

@@ -34,18 +34,19 @@ export function autodiffSection(o) {
   firstOfClass.forEach((start, digit) => y.fill(digit, start, firstOfClass[digit + 1] ?? X.rows));
   const order = new Random(seed).shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
   const take = (rows) => ({ x: ad.gather(X32, rows), labels: Int32Array.from(rows, (i) => y[i]) });
-  const trainSet = take(order.subarray(0, 8000)), heldOut = take(order.subarray(8000));
+  const nTrain = Math.round(0.8 * X.rows); // 8,000 of the 10,000
+  const trainSet = take(order.subarray(0, nTrain)), heldOut = take(order.subarray(nTrain));
 
   const loss = (p, b) => ad.softmaxCrossEntropy(ad.mlp.apply(p, b.x), b.labels);
   const curve = [];
   const t0 = performance.now();
-  const { params, history } = timed(`autodiff: train 784-${hidden}-10, ${epochs} epochs × ${8000 / batchSize} minibatches of ${batchSize}`, () =>
+  const { params, history } = timed(`autodiff: train 784-${hidden}-10, ${epochs} epochs × ${Math.ceil(nTrain / batchSize)} minibatches of ${batchSize}`, () =>
     ad.train(loss, ad.mlp.init([784, hidden, 10], { init: 'he', seed: 0 }), trainSet, {
       epochs, batchSize, seed: 1, optimizer: ad.adam({ learningRate: 2e-3 }),
       onProgress: (s) => { curve.push(s.loss); },
     }));
   const ms = performance.now() - t0;
-  const accuracy = timed('autodiff: held-out accuracy (2,000 digits)', () => {
+  const accuracy = timed(`autodiff: held-out accuracy (${heldOut.labels.length.toLocaleString('en')} digits)`, () => {
     const logits = ad.mlp.apply(params, heldOut.x);
     let correct = 0;
     for (let i = 0; i < heldOut.labels.length; i++) {
@@ -72,18 +73,18 @@ export function autodiffSection(o) {
     }
     return count;
   });
-  const svg = lossCurve(curve, history, 8000 / batchSize);
+  const svg = lossCurve(curve, history, Math.ceil(nTrain / batchSize));
   const url = (buf) => `data:image/png;base64,${buf.toString('base64')}`;
 
   const html = `
 <section id="autodiff">
 <h2>A classifier trained with latentspace/autodiff</h2>
 <p>A 784-${hidden}-10 network (relu, softmax cross-entropy, He initialisation), trained with Adam
-(learning rate 0.002) on 8,000 of the digits for ${epochs} epochs of minibatches of ${batchSize}:
+(learning rate 0.002) on ${nTrain.toLocaleString('en')} of the digits for ${epochs} epochs of minibatches of ${batchSize}:
 <code>train(loss, mlp.init([784, ${hidden}, 10], { init: 'he' }), trainSet, { epochs: ${epochs}, batchSize: ${batchSize}, optimizer: adam({ learningRate: 2e-3 }) })</code>,
 each step a <code>valueAndGrad</code> of the loss (a tape of the forward pass, walked backwards)
 and an Adam update, in float32 on the WebAssembly GEMM when it is active.
-${ms.toFixed(0)} ms for ${curve.length.toLocaleString('en')} steps; <b>${accuracy.toFixed(1)} %</b> of the 2,000 held-out digits are classified right.</p>
+${ms.toFixed(0)} ms for ${curve.length.toLocaleString('en')} steps; <b>${accuracy.toFixed(1)} %</b> of the ${heldOut.labels.length.toLocaleString('en')} held-out digits are classified right.</p>
 ${svg}
 <h3>What the hidden units look for</h3>
 <img alt="the first layer's ${hidden} weight vectors as 28 × 28 pictures" src="${url(png)}">

@@ -147,7 +147,7 @@ function comparison(runs) {
   const row = (r) => `<tr><td>${r.space === 'pixels' ? '784 pixels' : '50 PCA coordinates'}</td><td class="ms">${r.ms.toFixed(0)} ms</td><td class="ms">${r.iterations}</td>` +
     `<td class="ms">${r.scores.ari.toFixed(3)}</td><td class="ms">${r.scores.v.vMeasure.toFixed(3)}</td><td class="ms">${r.scores.silhouette.toFixed(3)}</td></tr>`;
   return `<h3>Pixels or PCA coordinates?</h3>
-<table><tr><th>space</th><th>time</th><th>iterations</th><th>ARI</th><th>V-measure</th><th>silhouette</th></tr>
+<table><tr><th>space</th><th class="ms">time</th><th class="ms">iterations</th><th class="ms">ARI</th><th class="ms">V-measure</th><th class="ms">silhouette</th></tr>
 ${runs.map(row).join('\n')}
 </table>
 <p class="note">The silhouettes are measured in each space (PCA-50 discards the small

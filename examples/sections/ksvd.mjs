@@ -12,6 +12,7 @@ import * as ksvd from '../../dist/ksvd.js';
 import * as omp from '../../dist/omp.js';
 import { grid } from '../../dist/image.js';
 import { encodePng } from '../png.mjs';
+import { captionedTiles } from './figures.mjs';
 
 /**
  * @typedef {{ rows: number, cols: number, data: Float64Array }} Matrix
@@ -62,16 +63,25 @@ export function ksvdSection(o) {
   users.forEach((i, r) => userPictures.set(X.data.subarray(i * d, (i + 1) * d), r * d));
 
   const size = { width, height, scale: o.scale, padding: 2 };
-  const png = timed(`${o.id}: render pictures (image.grid + PNG)`, () => ({
-    atoms: encodePng(grid({ rows: 2 * atoms.length, cols: d, data: atomPictures }, { ...size, columns: atoms.length, normalize: 'all' })),
-    strokes: encodePng(grid({ rows: strip.length / d, cols: d, data: strip }, { ...size, columns: strokes.length + 2, normalize: 'all' })),
-    users: encodePng(grid({ rows: users.length, cols: d, data: userPictures }, { ...size, columns: users.length, normalize: 'all' })),
-  }));
+  const png = timed(`${o.id}: render pictures (image.grid + PNG)`, () => {
+    const strokesImage = grid({ rows: strip.length / d, cols: d, data: strip }, { ...size, columns: strokes.length + 2, normalize: 'all' });
+    return {
+      atoms: encodePng(grid({ rows: 2 * atoms.length, cols: d, data: atomPictures }, { ...size, columns: atoms.length, normalize: 'all' })),
+      strokesImage,
+      strokes: encodePng(strokesImage),
+      users: encodePng(grid({ rows: users.length, cols: d, data: userPictures }, { ...size, columns: users.length, normalize: 'all' })),
+    };
+  });
   const url = (buf) => `data:image/png;base64,${buf.toString('base64')}`;
-  const tile = width * o.scale + 2;
+  // Every step's picture with its label under it: the picture, z drawn back, then the atom
+  // each step added (since the previous column) and its weight.
+  const captions = rows.flatMap((row) => ['original', `z (${o.nComponents} PCs)`,
+    ...row.added.map((a, c) => `${strokes[c]} atom${strokes[c] > 1 ? 's' : ''}<br>adds ${a}`)]);
+  const strokesHtml = captionedTiles(png.strokesImage, { columns: strokes.length + 2, tileWidth: width * o.scale, tileHeight: height * o.scale, padding: 2 },
+    captions, `a ${o.noun} decoded atom by atom`);
   const errors = dict.errors;
   const html = `
-<section id="${o.id}">
+<section id="ksvd-${o.id}">
 <h2>${o.title}</h2>
 <p>${o.about} <code>pca.fit(X, { nComponents: ${o.nComponents} })</code> turns each ${o.noun} into a latent vector
 z of ${o.nComponents} numbers; <code>ksvd.fit(Z, { nAtoms: ${o.nAtoms}, nNonzero: ${nNonzero} })</code> learns
@@ -84,9 +94,7 @@ ${errors[errors.length - 1].toFixed(3)} after the last.</p>
 (<code>pca.inverseTransform(model, 2w·d)</code>); bottom row: minus. Atoms ${atoms.map((a) => a.atom).join(', ')},
 used by ${atoms.map((a) => a.count).join(', ')} ${o.noun}s.</p>
 <h3>Decoding: each ${o.noun} rebuilt from its first ${strokes.join(', ')} atoms</h3>
-<img alt="original, PCA projection, and the reconstructions" src="${url(png.strokes)}">
-<table class="ks">${rows.map((row) => `<tr><td style="width:${tile}px">original</td><td style="width:${tile}px">z (${o.nComponents} PCs)</td>${
-    row.added.map((a, c) => `<td style="width:${tile}px">${strokes[c]} atom${strokes[c] > 1 ? 's' : ''}<br>+${a}</td>`).join('')}</tr>`).join('\n')}</table>
+${strokesHtml}
 <p class="note">Row by row: the ${o.noun}, its latent vector z drawn back as a picture, then
 <code>ksvd.incremental(dict, z)</code> at ${strokes.join(', ')} atoms (OMP adds one atom per step and refits every
 weight). Under each step: the atom that step added (since the previous column) and its weight then.

@@ -18,6 +18,7 @@ import * as interp from '../../dist/interp.js';
 import { Random } from '../../dist/core.js';
 import { grid } from '../../dist/image.js';
 import { encodePng } from '../png.mjs';
+import { colourScale, extent } from './figures.mjs';
 
 /**
  * @typedef {{ rows: number, cols: number, data: Float64Array }} Matrix
@@ -132,6 +133,7 @@ of the codes, the shortest walk over the map where a step costs the distance bet
 (the U-matrix's cells). The largest distance from a code of the walk to the nearest real digit's code:
 ${valley.offData[0].toFixed(2)} on the straight line, ${valley.offData[1].toFixed(2)} on the valley path.
 Map: U-matrix (bright ridges), valley path units white (left), straight line's best-matching units white (right).</p>
+${colourScale(...valley.uRange, 'U-matrix: mean distance between neighbouring units\' codes')}
 </section>`;
   const summary = `latent: shapes analogy accuracy (PCA-10, euclidean) ${pct(analogies.table[1].accuracy[0])}; ` +
     `few-shot at 1/5/10 per class ${fewShot.rows.map((r) => `${r.method} ${r.accuracy.map(pct).join('/')}`).join(', ')}; ` +
@@ -316,10 +318,13 @@ function fewShotPlot({ perClass, rows: lines }) {
   for (let a = 0; a <= 1.0001; a += 0.2) body += `<text x="${left - 6}" y="${y(a) + 4}" font-size="11" text-anchor="end">${Math.round(100 * a)} %</text><line x1="${left}" x2="${W - right}" y1="${y(a)}" y2="${y(a)}" stroke="#eee"/>`;
   perClass.forEach((m, i) => { body += `<text x="${x(i)}" y="${H - bottom + 16}" font-size="11" text-anchor="middle">${m}</text>`; });
   body += `<text x="${(left + W - right) / 2}" y="${H - 4}" font-size="12" text-anchor="middle">labelled digits per class</text>`;
+  // The names at the lines' ends, at least 13 px apart (close accuracies would overprint).
+  const ends = lines.map((l, t) => ({ t, at: y(l.accuracy[l.accuracy.length - 1]) + 4 })).sort((p, q) => p.at - q.at);
+  for (let k = 1; k < ends.length; k++) ends[k].at = Math.max(ends[k].at, ends[k - 1].at + 13);
   lines.forEach((l, t) => {
     body += `<polyline fill="none" stroke="${colours[t]}" stroke-width="2" points="${l.accuracy.map((a, i) => `${x(i).toFixed(1)},${y(a).toFixed(1)}`).join(' ')}"/>`;
     body += l.accuracy.map((a, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(a).toFixed(1)}" r="3" fill="${colours[t]}"/>`).join('');
-    body += `<text x="${W - right + 8}" y="${y(l.accuracy[l.accuracy.length - 1]) + 4}" font-size="12" fill="${colours[t]}">${l.method}</text>`;
+    body += `<text x="${W - right + 8}" y="${ends.find((e) => e.t === t).at.toFixed(1)}" font-size="12" fill="${colours[t]}">${l.method}</text>`;
   });
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif">${body}</svg>`;
 }
@@ -344,7 +349,7 @@ function valleyWalk(Z, firstOfClass, codec) {
   };
   const left = som.render(model, U, { cellSize: 12, hits: mark(walk.units), background: 255 });
   const right = som.render(model, U, { cellSize: 12, hits: mark(som.bmu(model, line)), background: 255 });
-  return { from, to, steps, line: codec.decode(line), path: codec.decode(walk.codes), offData, map: sideBySide(left, right) };
+  return { from, to, steps, line: codec.decode(line), path: codec.decode(walk.codes), offData, map: sideBySide(left, right), uRange: extent(U) };
 }
 
 /** Two RGBA pictures side by side with a gap. */

@@ -7,6 +7,7 @@
 import * as pca from '../../dist/pca.js';
 import { grid } from '../../dist/image.js';
 import { encodePng } from '../png.mjs';
+import { captionedTiles } from './figures.mjs';
 
 /**
  * @typedef {{ rows: number, cols: number, data: Float64Array }} Matrix
@@ -54,23 +55,26 @@ export function pcaSection(o) {
     return { originals, rebuilt };
   });
 
+  const tile = width * o.scale + pad;
   const png = timed(`${o.id}: render pictures (image.grid + PNG)`, () => {
     const size = { width, height, scale: o.scale, padding: pad };
     const strip = new Float64Array((ks.length + 1) * d);
     strip.set(steps.data);
     strip.set(x, ks.length * d);
     const top16 = { rows: 16, cols: d, data: model.components.data.subarray(0, 16 * d) };
+    const reconstruction = grid(strip, { ...size, columns: ks.length + 1, normalize: 'none' });
     return {
       mean: encodePng(grid(model.mean, { ...size, normalize: 'none' })),
-      components: encodePng(grid(top16, { ...size, columns: 8, normalize: 'each' })),
-      reconstruction: encodePng(grid(strip, { ...size, columns: ks.length + 1, normalize: 'none' })),
+      // 8 × 2 when that fits beside the mean in the page's column (digits), else 4 × 4 (faces).
+      components: encodePng(grid(top16, { ...size, columns: 8 * tile + pad <= 720 ? 8 : 4, normalize: 'each' })),
+      reconstructionImage: reconstruction,
+      reconstruction: encodePng(reconstruction),
       originals: encodePng(grid(gallery.originals, { ...size, columns: o.gallery.length, normalize: 'none' })),
       rebuilt: encodePng(grid(gallery.rebuilt, { ...size, columns: o.gallery.length, normalize: 'none' })),
     };
   });
   const ratio = model.explainedVarianceRatio;
   const svg = varianceCurve(ratio, ks, o.noun);
-  const tile = width * o.scale + pad;
   const need = (f) => firstReaching(ratio, f);
   const url = (buf) => `data:image/png;base64,${buf.toString('base64')}`;
 
@@ -86,13 +90,12 @@ weighted sum of the components below; its weights are its coordinates in the lat
 <figcaption>the first 16 components, each stretched black → white on its own (their sign is a convention)</figcaption></figure>
 </div>
 <h3>One ${o.noun} the model never saw, rebuilt from its first k components</h3>
-<img alt="reconstructions with k = ${ks.join(', ')} and the original" src="${url(png.reconstruction)}">
-<table class="ks"><tr>${ks.map((k) => `<td style="width:${tile}px">k = ${k}</td>`).join('')}<td style="width:${tile}px">original</td></tr>
-<tr>${errors.map((e) => `<td>${(100 * e).toFixed(0)} %</td>`).join('')}<td></td></tr></table>
-<p class="note"><code>pca.reconstruct(model, x, [${ks.join(', ')}])</code>; second line: ‖x − x̂‖ / ‖x − mean‖.</p>
+${captionedTiles(png.reconstructionImage, { columns: ks.length + 1, tileWidth: width * o.scale, tileHeight: height * o.scale, padding: pad },
+    [...ks.map((k, r) => `k = ${k}<br>error ${(100 * errors[r]).toFixed(0)} %`), 'original'], `one ${o.noun} rebuilt`)}
+<p class="note"><code>pca.reconstruct(model, x, [${ks.join(', ')}])</code>; under each picture: k and ‖x − x̂‖ / ‖x − mean‖.</p>
 <h3>More ${o.noun}s (from the training set), rebuilt from ${o.galleryK} components</h3>
-<img alt="originals" src="${url(png.originals)}">
-<img alt="rebuilt from ${o.galleryK} components" src="${url(png.rebuilt)}">
+<figure class="strip"><figcaption>the ${o.noun}s</figcaption><img alt="${o.gallery.length} ${o.noun}s of the training set" src="${url(png.originals)}"></figure>
+<figure class="strip"><figcaption>the same, rebuilt from their first ${o.galleryK} components</figcaption><img alt="the same ${o.noun}s rebuilt from ${o.galleryK} components" src="${url(png.rebuilt)}"></figure>
 <h3>Cumulative explained variance</h3>
 ${svg}
 <p class="note">${need(0.5)} components hold 50 % of the variance, ${need(0.9)} hold 90 %, ${need(0.95)} hold 95 %

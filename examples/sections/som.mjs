@@ -1,14 +1,16 @@
 // The SOM part of the demo page: lay the 10,000 MNIST digits out on a 20 × 20
 // self-organizing map (batch method), once on a hexagonal and once on a rectangular grid,
 // and draw what a map shows: the U-matrix with the cells between units (borders between
-// digit groups are bright ridges), the codebook vectors as digit pictures on the grid, the
-// label map (the digit most of each unit's rows are, a colour per digit) and the hit map.
+// digit groups are bright ridges, with a colour scale), and, for the rectangular map, the
+// codebook vectors as digit pictures on the grid, the label map (the digit most of each
+// unit's rows are, a colour per digit) and the hit map: one grid, cell for cell.
 //
 // Used by examples/demo.mjs; Node only (PNG encoding through ../png.mjs). The pictures are
 // also docs/som.md's (`node examples/demo.mjs --docs-img` writes them into docs/img/).
 import * as som from '../../dist/som.js';
 import { grid } from '../../dist/image.js';
 import { encodePng } from '../png.mjs';
+import { colourScale, extent } from './figures.mjs';
 
 /**
  * @typedef {{ rows: number, cols: number, data: Float64Array }} Matrix
@@ -51,19 +53,23 @@ export function somSection(o) {
     return `${id}-${name}.png`;
   };
   // 1. U-matrices with the cells between units, both topologies.
-  const uHex = png('umatrix-hexagonal', som.render(hex.model, som.uMatrix(hex.model, { interstitial: true }), { cellSize: 9, background: 255 }));
-  const uRect = png('umatrix-rectangular', som.render(rect.model, som.uMatrix(rect.model, { interstitial: true }), { cellSize: 9, background: 255 }));
+  const U = { hex: som.uMatrix(hex.model, { interstitial: true }), rect: som.uMatrix(rect.model, { interstitial: true }) };
+  const uHex = png('umatrix-hexagonal', som.render(hex.model, U.hex, { cellSize: 9, background: 255 }));
+  const uRect = png('umatrix-rectangular', som.render(rect.model, U.rect, { cellSize: 9, background: 255 }));
   // 2. The codebook of the rectangular map as digits, one per unit, in grid order.
   const codebook = png('codebook', grid(rect.model.weights, { width: 28, height: 28, columns: width, padding: 1, normalize: 'none', background: [200, 200, 200] }));
-  // 3. Label maps (majority digit of each unit, a colour per digit; white: no digit), 4. hit maps.
-  const labelsHex = timed('som: labelMap and hitMap (hexagonal)', () => ({ labels: som.labelMap(hex.model, X, truth), hits: som.hitMap(hex.model, X) }));
-  const labelValues = Float64Array.from(labelsHex.labels, (l) => (l < 0 ? NaN : l));
-  const labels = png('labels', som.render(hex.model, labelValues, { cellSize: 18, colormap: PALETTE, range: [0, 9], background: 255 }));
-  const hitsPicture = png('hits', som.render(hex.model, som.uMatrix(hex.model), { cellSize: 18, hits: labelsHex.hits, hitColor: [255, 255, 255], background: 255 }));
-  const hitCounts = png('hitcounts', som.render(hex.model, Float64Array.from(labelsHex.hits), { cellSize: 18, colormap: 'gray', background: 255 }));
+  // 3. Label map (majority digit of each unit, a colour per digit; white: no digit), 4. hit
+  //    maps, of the same rectangular map, so that they line up with the codebook.
+  const onRect = timed('som: labelMap and hitMap (rectangular)', () => ({ labels: som.labelMap(rect.model, X, truth), hits: som.hitMap(rect.model, X) }));
+  const labelValues = Float64Array.from(onRect.labels, (l) => (l < 0 ? NaN : l));
+  const labels = png('labels', som.render(rect.model, labelValues, { cellSize: 14, colormap: PALETTE, range: [0, 9], background: 255 }));
+  const uUnits = som.uMatrix(rect.model);
+  const hitsPicture = png('hits', som.render(rect.model, uUnits, { cellSize: 14, hits: onRect.hits, hitColor: [255, 255, 255], background: 255 }));
+  const hitCounts = png('hitcounts', som.render(rect.model, Float64Array.from(onRect.hits), { cellSize: 14, colormap: 'gray', background: 255 }));
   const url = (name) => `data:image/png;base64,${files[name].toString('base64')}`;
-  const empty = labelsHex.labels.filter((l) => l < 0).length;
-  const maxHits = Math.max(...labelsHex.hits);
+  const empty = onRect.labels.filter((l) => l < 0).length;
+  const maxHits = Math.max(...onRect.hits);
+  const distance = 'mean Euclidean distance between neighbouring units';
 
   const legend = DIGIT_COLOURS.map((c, digit) => `<span style="display:inline-block;width:1.6em;text-align:center;background:rgb(${c.join(',')});color:#fff;margin-right:2px">${digit}</span>`).join('');
   const row = (m) => `<tr><td>${m.topology}</td><td class="ms">${m.ms.toFixed(0)} ms</td><td class="ms">${m.qe.toFixed(3)}</td><td class="ms">${m.te.toFixed(3)}</td>` +
@@ -76,29 +82,33 @@ ${X.rows.toLocaleString('en')} digits out on a grid of ${width * height} units: 
 784-pixel weight vector, and neighbouring units hold similar ones. Kohonen's batch map, ${epochs} epochs
 (each one distance pass on the kernels and one neighbourhood-weighted average), starting from the plane
 of the first two principal components.</p>
-<table><tr><th>grid</th><th>fit</th><th>quantization error</th><th>topographic error</th><th>quantization error at the start of each epoch</th></tr>
+<table><tr><th>grid</th><th class="ms">fit</th><th class="ms">quantization error</th><th class="ms">topographic error</th><th>quantization error at the start of each epoch</th></tr>
 ${maps.map(row).join('\n')}
 </table>
 <h3>U-matrix</h3>
 <div class="row">
 <figure><img alt="U-matrix of the hexagonal map" src="${url(uHex)}"><figcaption>Hexagonal map, with the cells between
 units: each unit's hexagon holds its mean distance to its six neighbours, each small hexagon between two units their
-distance. Dark (low) basins are groups of similar digits; bright ridges are the borders between them.</figcaption></figure>
+distance. Dark (low) basins are groups of similar digits; bright ridges are the borders between them.
+${colourScale(...extent(U.hex), distance)}</figcaption></figure>
 <figure><img alt="U-matrix of the rectangular map" src="${url(uRect)}"><figcaption>Rectangular map: the same with squares;
-the cell between four units holds the mean of the two diagonals.</figcaption></figure>
+the cell between four units holds the mean of the two diagonals. ${colourScale(...extent(U.rect), distance)}</figcaption></figure>
 </div>
-<h3>Codebook, labels and hits</h3>
+<h3>Codebook, labels and hits of the rectangular map</h3>
+<p>Three views of the same ${width} × ${height} rectangular map, unit for unit: the picture each unit holds, the digit
+its rows are, and how many rows it wins.</p>
 <div class="row">
-<figure><img alt="the codebook vectors as digits" src="${url(codebook)}"><figcaption>The rectangular map's ${width * height}
+<figure><img alt="the codebook vectors as digits" src="${url(codebook)}"><figcaption>The ${width * height}
 weight vectors drawn as digits in their grid positions: the map morphs from one digit to the next.</figcaption></figure>
 </div>
 <div class="row">
 <figure><img alt="label map" src="${url(labels)}"><figcaption><code>som.labelMap</code>: the digit most of each unit's
 rows are (labels the map never saw), ${legend}; ${empty} unit${empty === 1 ? '' : 's'} won no digit (white).</figcaption></figure>
 <figure><img alt="hit map over the U-matrix" src="${url(hitsPicture)}"><figcaption><code>som.hitMap</code> drawn over the
-U-matrix: each white hexagon's area is proportional to the digits the unit wins (at most ${maxHits}). Units on the
-ridges win few.</figcaption></figure>
-<figure><img alt="hit counts" src="${url(hitCounts)}"><figcaption>The hit counts themselves (black: none).</figcaption></figure>
+U-matrix (one cell per unit): each white square's area is proportional to the digits the unit wins (at most ${maxHits}). Units on the
+ridges win few. ${colourScale(...extent(uUnits), distance)}</figcaption></figure>
+<figure><img alt="hit counts" src="${url(hitCounts)}"><figcaption>The hit counts themselves (black: none).
+${colourScale(...extent(onRect.hits), 'digits won by the unit', 'gray')}</figcaption></figure>
 </div>
 </section>`;
   const summary = maps.map((m) => `${id}, ${m.topology}: ${m.ms.toFixed(0)} ms, QE ${m.qe.toFixed(3)}, TE ${m.te.toFixed(3)}`).join('\n');

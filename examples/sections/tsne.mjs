@@ -1,8 +1,8 @@
 // The t-SNE part of the demo page: a map of MNIST digits, coloured by the digit each one is
 // (the labels are only used for the colours, never by t-SNE). The digits are reduced to 50
 // PCA coordinates first (latentspace/pca), then mapped to 2-D with latentspace/tsne. The map
-// is drawn as an inline SVG (with a legend) and as a PNG; with perplexities 5, 30 and 100
-// (`--docs-img`, for docs/tsne.md) side by side as PNGs.
+// is drawn as an inline SVG (with a legend) and as a PNG with a legend (docs/img/tsne-map.png);
+// then perplexities 5, 30 and 100 side by side as PNGs (docs/img/tsne-perplexity-*.png).
 //
 // Used by examples/demo.mjs; Node only (PNG encoding through ../png.mjs).
 import * as pca from '../../dist/pca.js';
@@ -10,6 +10,7 @@ import * as tsne from '../../dist/tsne.js';
 import * as metrics from '../../dist/metrics.js';
 import { encodePng } from '../png.mjs';
 import { balancedDigits } from '../data.mjs';
+import { withLegend } from './figures.mjs';
 
 /** Tableau's 10 categorical colours, one per digit 0–9. */
 export const DIGIT_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#7f7f7f'];
@@ -25,17 +26,18 @@ export const DIGIT_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14
 
 /**
  * Maps `perClass` digits of each class (the first ones; rows of X ordered by digit as
- * examples/data.mjs loads them) and renders the section. Perplexity 30 always; `perplexities`
- * defaults to [5, 30, 100] with `--docs-img` on the command line, else [30].
+ * examples/data.mjs loads them; at most as many as the smallest class has) and renders the
+ * section. `perplexities` defaults to [5, 30, 100]; 30 is always among them.
  * @param {TsneSectionInput} o
  * @returns {TsneSection}
  */
 export function tsneSection(o) {
   const { X, firstOfClass, timed } = o;
-  const perClass = o.perClass ?? 250;
+  const smallest = Math.min(...firstOfClass.map((start, c) => (firstOfClass[c + 1] ?? X.rows) - start));
+  const perClass = Math.min(o.perClass ?? 250, smallest);
   const seed = o.seed ?? 1;
   const id = o.id ?? 'tsne';
-  const asked = o.perplexities ?? (process.argv.includes('--docs-img') ? [5, 30, 100] : [30]);
+  const asked = o.perplexities ?? [5, 30, 100];
   const perplexities = [...new Set([...asked, 30])].sort((a, b) => a - b);
 
   // The digits: perClass of each class, class by class; their labels give the colours.
@@ -53,6 +55,8 @@ export function tsneSection(o) {
     return { perplexity, model, ms, trust, png: encodePng(raster(model.embedding, labels, 420, 420)) };
   });
   const main = maps.find((m) => m.perplexity === 30);
+  const legend = DIGIT_COLORS.map((c, k) => ({ colour: [1, 3, 5].map((j) => parseInt(c.slice(j, j + 2), 16)), text: String(k) }));
+  const mapWithLegend = encodePng(withLegend(raster(main.model.embedding, labels, 420, 420), legend));
   const url = (buf) => `data:image/png;base64,${buf.toString('base64')}`;
   const svg = scatterSvg(main.model.embedding, labels, 560, 560);
 
@@ -68,17 +72,18 @@ ${main.model.kl.toFixed(3)}; trustworthiness@10 ${main.trust.toFixed(4)} (1 woul
 no point's 10 nearest neighbours on the map are strangers in the data).</p>
 ${svg}
 <h3>Perplexity: how many neighbours each point listens to</h3>
+<p>The same ${n.toLocaleString('en')} digits and seed, at three perplexities (colours as above):</p>
 <div class="row">
-${maps.map((m) => `<figure><img alt="t-SNE map of the digits at perplexity ${m.perplexity}" src="${url(m.png)}" width="280" height="280" style="image-rendering: auto">
+${maps.map((m) => `<figure style="width: 280px"><img alt="t-SNE map of the digits at perplexity ${m.perplexity}" src="${url(m.png)}" width="280" height="280" style="image-rendering: auto">
 <figcaption>perplexity ${m.perplexity}: ${(m.ms / 1000).toFixed(1)} s, KL ${m.model.kl.toFixed(3)}, trustworthiness@10 ${m.trust.toFixed(4)}</figcaption></figure>`).join('\n')}
 </div>
 <p class="note">What the map shows: which digits have similar neighbours. What it does not:
 the size of a cluster, the distance between two clusters, or empty space mean little (t-SNE
 equalises densities and only keeps neighbourhoods), and another seed turns or mirrors the
-picture. ${maps.length === 1 ? 'Run the demo with <code>--docs-img</code> to add perplexities 5 and 100.' : ''}</p>
+picture.</p>
 </section>`;
-  const files = { [`${id}-map.png`]: main.png };
-  for (const m of maps) if (maps.length > 1) files[`${id}-perplexity-${m.perplexity}.png`] = m.png;
+  const files = { [`${id}-map.png`]: mapWithLegend };
+  for (const m of maps) files[`${id}-perplexity-${m.perplexity}.png`] = m.png;
   const summary = maps.map((m) => `${id}: ${n} digits, perplexity ${m.perplexity}, ${m.model.method}, ${m.ms.toFixed(0)} ms, KL ${m.model.kl.toFixed(3)}, trustworthiness@10 ${m.trust.toFixed(4)}`).join('\n');
   return { html, files, summary };
 }

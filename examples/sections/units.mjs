@@ -58,7 +58,7 @@ export function unitsSection(o) {
   const accuracy = test.labels.filter((c, i) => argmax(logits.data.subarray(i * 10, (i + 1) * 10)) === c).length / test.X.rows;
 
   // 1. Class profiles of the hidden layer on the held-out digits.
-  const A = timed('units: hidden activations of the 2,000 held-out digits', () => units.activations('mlp', params, test.X, { layer: 0 }));
+  const A = timed(`units: hidden activations of the ${test.X.rows.toLocaleString('en')} held-out digits`, () => units.activations('mlp', params, test.X, { layer: 0 }));
   const P = units.classProfile(A, test.labels);
   const G = timed('units: gradientProfile (∂loss/∂hidden, class means)', () => units.gradientProfile('mlp', params, test.X, test.labels, { layer: 0 }));
   const s = units.selectivity(A, test.labels);

@@ -27,6 +27,7 @@ import { encodePng } from '../png.mjs';
 import { raster } from './tsne.mjs';
 import { mostUsed } from './ksvd.mjs';
 import { DIGIT_COLOURS } from './som.mjs';
+import { colourScale, extent } from './figures.mjs';
 
 /**
  * @typedef {{ rows: number, cols: number, data: Float64Array | Float32Array }} Matrix
@@ -64,7 +65,8 @@ export function vaeSection(o) {
     const few = rowsAt(test, range(200));
     return { elbo: mean(vae.elbo(model, few, { samples: 10, seed: 1 }).elbo), ll: mean(vae.logLikelihood(model, few, { samples: 100, seed: 1 })) };
   });
-  const means = timed('vae: encode the 8,000 training digits', () => vae.encode(model, train).mean);
+  const nTrain = train.rows.toLocaleString('en');
+  const means = timed(`vae: encode the ${nTrain} training digits`, () => vae.encode(model, train).mean);
   const testMeans = vae.encode(model, test).mean;
 
   // 1. The manifold of the 2-D VAE: codes at the normal quantiles of a 20 × 20 grid.
@@ -76,13 +78,14 @@ export function vaeSection(o) {
   const scatter = png('means-2d', raster(vae.encode(flat, test).mean, testLabels, 360, 360));
 
   // 2. Thought vectors decoded: the error table, then the chosen dictionary.
-  const sub = rowsAt(means, range(2000));
-  const table = timed('vae: K-SVD error table (atoms × non-zeros) on 2,000 codes', () => [16, 32, 64, 128].map((nAtoms) => [2, 4, 8].map((nNonzero) => {
+  const sub = rowsAt(means, range(Math.min(2000, means.rows)));
+  const nSub = sub.rows.toLocaleString('en');
+  const table = timed(`vae: K-SVD error table (atoms × non-zeros) on ${nSub} codes`, () => [16, 32, 64, 128].map((nAtoms) => [2, 4, 8].map((nNonzero) => {
     const d = ksvd.fit(sub, { nAtoms, nNonzero, maxIter: 10, seed: 0 });
     return relativeError(sub, ksvd.inverseTransform(d, ksvd.transform(d, sub)));
   })));
   const nAtoms = 64, nNonzero = 4;
-  const dict = timed(`vae: K-SVD, ${nAtoms} atoms, ${nNonzero} non-zeros, on the 8,000 codes`, () => ksvd.fit(means, { nAtoms, nNonzero, maxIter: 20, seed: 0 }));
+  const dict = timed(`vae: K-SVD, ${nAtoms} atoms, ${nNonzero} non-zeros, on the ${nTrain} codes`, () => ksvd.fit(means, { nAtoms, nNonzero, maxIter: 20, seed: 0 }));
   const sparse = ksvd.transform(dict, means);
   const chosenError = relativeError(means, ksvd.inverseTransform(dict, sparse));
   const m = columnMeans(means);
@@ -128,13 +131,14 @@ export function vaeSection(o) {
   });
   const loop = png('loop', tiles(vae.decodePath(model, loopCodes), loopFrames, 2));
 
-  // 4. Maps: a SOM of the 8,000 means, t-SNE of 1,500 test means, the variance of the codes.
-  const map = timed('vae: SOM 16 × 16 hexagonal of the 8,000 codes, 10 epochs', () => som.fit(means, { width: 16, height: 16, topology: 'hexagonal', seed: 0 }));
-  const uMatrix = png('som-umatrix', som.render(map, som.uMatrix(map, { interstitial: true }), { cellSize: 8, background: 255 }));
+  // 4. Maps: a SOM of the training means, t-SNE of 1,500 test means, the variance of the codes.
+  const map = timed(`vae: SOM 16 × 16 hexagonal of the ${nTrain} codes, 10 epochs`, () => som.fit(means, { width: 16, height: 16, topology: 'hexagonal', seed: 0 }));
+  const U = som.uMatrix(map, { interstitial: true });
+  const uMatrix = png('som-umatrix', som.render(map, U, { cellSize: 8, background: 255 }));
   const labels = som.labelMap(map, means, trainLabels);
   const palette = DIGIT_COLOURS.flatMap((c) => [...c, 255]);
   const labelMap = png('som-labels', som.render(map, Float64Array.from(labels, (l) => (l < 0 ? NaN : l)), { cellSize: 16, colormap: palette, range: [0, 9], background: 255 }));
-  const nT = 1500;
+  const nT = Math.min(1500, test.rows);
   const tsneMap = timed(`vae: t-SNE of ${nT} test codes`, () => tsne.fit(rowsAt(testMeans, range(nT)), { seed: 1 }));
   const tsnePicture = png('tsne', raster(tsneMap.embedding, testLabels.subarray(0, nT), 360, 360));
   const cumulative = [];
@@ -165,11 +169,11 @@ the test loss is about 123, as PyTorch's (bench/RESULTS.md). Every model on this
 Φ⁻¹(0.025) … Φ⁻¹(0.975) of each axis, decoded.</figcaption></figure>
 <figure>${scatter}<figcaption>The posterior means of the ${test.rows.toLocaleString('en')} test digits, coloured by digit (0 blue … 9 grey, Tableau 10).</figcaption></figure></div>
 <h3>2. Decoding the thought vector</h3>
-<p>K-SVD on the 20-D posterior means. Relative reconstruction error ‖M − M̂‖² / ‖M‖² on 2,000 codes (10 iterations each):</p>
+<p>K-SVD on the 20-D posterior means. Relative reconstruction error ‖M − M̂‖² / ‖M‖² on ${nSub} codes (10 iterations each):</p>
 ${errorTable}
 <p>Chosen: ${nAtoms} atoms, ${nNonzero} non-zeros. Going from 2 to 4 non-zeros cuts the error by ${pct(1 - table[2][1] / table[2][0])} %, from 32 to 64
 atoms by ${pct(1 - table[2][1] / table[1][1])} %; beyond that, 8 non-zeros of 20 dimensions is hardly a sparse code any more, and 128 atoms
-(${pct(table[3][1])} % against ${pct(table[2][1])} %) share the same uses among twice as many atoms, each drawn from half as many digits. On all 8,000 codes (20 iterations) the error is ${pct(chosenError)} %.
+(${pct(table[3][1])} % against ${pct(table[2][1])} %) share the same uses among twice as many atoms, each drawn from half as many digits. On all ${nTrain} codes (20 iterations) the error is ${pct(chosenError)} %.
 The ${used.length} atoms used most, each drawn around the mean code m: decode(m − 1.5·w·atom) (top), decode(m), decode(m + 1.5·w·atom)
 (bottom), w the atom's RMS weight:</p>
 ${atoms}
@@ -186,7 +190,8 @@ which differ from the straight line's for Fisher-Rao.</p>
 ${loop}
 <p class="note">A loop: m + 1.5 (σ₁ cos t · u₁ + σ₂ sin t · u₂) in the plane of the first two principal directions of the codes.</p>
 <h3>4. Maps of the latent space</h3>
-<div class="row"><figure>${uMatrix}<figcaption>A 16 × 16 hexagonal SOM of the 8,000 codes: the U-matrix (bright: borders).</figcaption></figure>
+<div class="row"><figure>${uMatrix}<figcaption>A 16 × 16 hexagonal SOM of the ${nTrain} codes: the U-matrix (bright: borders).
+${colourScale(...extent(U), 'mean distance between neighbouring units')}</figcaption></figure>
 <figure>${labelMap}<figcaption>The digit most of each unit's codes are.</figcaption></figure>
 <figure>${tsnePicture}<figcaption>t-SNE of ${nT} test codes.</figcaption></figure></div>
 <p class="note">Principal components of the 20-D codes: ${reach(0.9)} carry 90 % of their variance, ${reach(0.99)} carry 99 %;
@@ -207,13 +212,14 @@ trained: noisy, broken strokes.</p>
   return { html, files, summary };
 }
 
-/** The 10,000 digits split 8,000 / 2,000 by a shuffle seeded with 0, with labels. */
+/** The digits split 80 / 20 % (8,000 / 2,000 of the 10,000) by a shuffle seeded with 0, with labels. */
 function split(X, firstOfClass) {
   const labels = new Int32Array(X.rows);
   firstOfClass.forEach((start, c) => labels.fill(c, start, firstOfClass[c + 1] ?? X.rows));
   const order = new Random(0).shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
   const part = (from, n) => ({ M: rowsAt(X, order.subarray(from, from + n)), labels: Int32Array.from(order.subarray(from, from + n), (i) => labels[i]) });
-  const a = part(0, 8000), b = part(8000, X.rows - 8000);
+  const nTrain = Math.round(0.8 * X.rows);
+  const a = part(0, nTrain), b = part(nTrain, X.rows - nTrain);
   return { train: a.M, test: b.M, trainLabels: a.labels, testLabels: b.labels };
 }
 
