@@ -93,7 +93,7 @@ const CHOLESKY_OPTION_NAMES = /* @__PURE__ */ optionNames<CholeskyOptions>()('ch
 
 /**
  * Cholesky factorisation S = L·Lᵀ of a symmetric positive definite matrix (blocked,
- * with the trailing updates as gemm: {@link choleskyInPlace}). Float32 input is computed in
+ * with the trailing updates as gemm: `choleskyInPlace`). Float32 input is computed in
  * float64. The input is not modified.
  *
  * @param S - symmetric positive definite, (n × n); the lower triangle is used

@@ -26,5 +26,6 @@ export { svdFlip, largestEntrySign } from './sign.js';
 export type { SvdFlipResult } from './sign.js';
 export { kernels, setKernels } from './backend.js';
 export type { Kernels } from './backend.js';
+export type { Region } from './kernels/types.js';
 export { jsKernels } from './kernels/index.js';
 export type { Matrix } from '../core/matrix.js';
