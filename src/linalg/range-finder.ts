@@ -3,7 +3,8 @@ import { asMatrix64, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkOptions, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { swapRows } from './kernels/givens.js';
-import { qrFactor, qrFormQ } from './kernels/householder.js';
+import { lqApply } from './kernels/lq.js';
+import { transposeArray } from './transpose.js';
 import { product64 } from './matmul.js';
 
 /** How the power iterations of {@link randomizedRangeFinder} are kept well conditioned. */
@@ -113,21 +114,15 @@ function normalize(Y: Matrix<Float64Array>, normalizer: RangeNormalizer): Matrix
 }
 
 /** The thin Q factor of Y (m × k, m ≥ k). */
+// Q of Y's QR factorisation (m × k), formed as the LQ basis of Yᵀ: the reflectors then lie
+// along contiguous rows, and the big operands stay in the kernels' memory (./kernels/lq.ts).
 function orthonormalize(Y: Matrix<Float64Array>): Matrix<Float64Array> {
   const { rows: m, cols: k } = Y;
-  const work = Y.data.slice();
-  const tau = new Float64Array(k);
-  qrFactor(m, k, work, 0, k, tau);
-  const Q = new Float64Array(m * k);
-  qrFormQ(m, k, k, work, 0, k, tau, Q);
-  return { rows: m, cols: k, data: Q };
+  const I = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) I[i * k + i] = 1;
+  return { rows: m, cols: k, data: lqApply(k, m, transposeArray(m, k, Y.data), k, () => I)! };
 }
 
-/**
- * P·L from Y = P·L·U with partial pivoting (SciPy's `lu(Y, permute_l=True)`): a basis of
- * Y's column space that is well enough conditioned for the next product, for a fraction
- * of the cost of a QR.
- */
 function permutedLowerFactor(Y: Matrix<Float64Array>): Matrix<Float64Array> {
   const { rows: m, cols: k } = Y;
   const W = Y.data.slice();

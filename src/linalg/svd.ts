@@ -4,7 +4,8 @@ import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkOptions, optionNames } from '../core/options.js';
 import { bidiagonalize, bidiagonalQR } from './kernels/bidiagonal.js';
 import { argsort, setIdentity } from './kernels/givens.js';
-import { applySequence, qrFactor } from './kernels/householder.js';
+import { applySequence } from './kernels/householder.js';
+import { lqApply } from './kernels/lq.js';
 import { svdFlipInPlace } from './sign.js';
 import { transposeArray } from './transpose.js';
 
@@ -35,8 +36,10 @@ const SVD_OPTION_NAMES = /* @__PURE__ */ optionNames<SvdOptions>()('k');
  *
  * Golub-Kahan Householder bidiagonalisation and implicit-shift QR on the bidiagonal,
  * with the singular vectors accumulated as rows and the reflectors applied in blocks.
- * Tall matrices (m ≥ 11n/6, LAPACK's crossover) are first reduced by a QR
- * factorisation; wide ones are decomposed through their transpose. The result has
+ * Wide matrices (n ≥ 11m/6, LAPACK's crossover) are first reduced by a blocked LQ
+ * factorisation to an m × m triangle (tall ones likewise, through their transpose), as
+ * LAPACK's dgesdd does: accurate as the direct path (no Gram matrix), with the trailing
+ * updates in gemm; other wide matrices are decomposed through their transpose. The result has
  * canonical signs ({@link svdFlip}: each column of U has its largest-magnitude entry
  * positive). Rank-deficient and all-zero inputs give exact zero singular values with
  * orthonormal (if arbitrary) vectors. Float32 input is computed in float64; the result
@@ -74,9 +77,8 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
 /**
  * The unvalidated core of {@link svd} for any shape: the k largest singular triplets of
  * A (m × n, row-major) with canonical signs, the same bits as `svd`. A tall or square A
- * (m ≥ n) is overwritten; a wide one is only read (it is decomposed through its
- * transpose). For callers that built A themselves (centred data, a projection) and need
- * no checks and no copy.
+ * (m ≥ n) may be overwritten; a wide one is only read. For callers that built A themselves
+ * (centred data, a projection) and need no checks and no copy.
  *
  * @example
  * ```ts
@@ -84,15 +86,55 @@ export function svd(A: MatrixInput, options?: SvdOptions): SvdResult {
  * ```
  */
 export function svdKernel(m: number, n: number, A: Float64Array, k: number): SvdResult {
-  if (m >= n) return svdTall(m, n, A, k);
-  const res = svdTall(n, m, transposeArray(m, n, A), k);
-  // Aᵀ = U·S·Vᵀ gives A = V·S·Uᵀ; the sign rule is then re-applied to the new U.
-  svdFlipInPlace(m, k, res.V.data, 0, k, n, res.U.data, 0, k);
-  return { U: res.V, s: res.s, V: res.U };
+  return svdAny(m, n, A, k, 'both');
 }
 
 /**
- * The unvalidated core of {@link svd} for m ≥ n: A (m × n, row-major) is overwritten;
+ * {@link svdKernel} without the left singular vectors: the k largest singular values of
+ * A (m × n, row-major; overwritten when m ≥ n, only read otherwise) and their right
+ * singular vectors, the same bits as svdKernel's up to the sign of each column (the sign
+ * rule needs U; callers fix signs their own way, as PCA does on its components). Skipping
+ * U skips half the rotations of the bidiagonal QR and one back-transformation.
+ *
+ * @example
+ * ```ts
+ * Array.from(svdRightKernel(1, 2, new Float64Array([3, 4]), 1).s); // [5]
+ * ```
+ */
+export function svdRightKernel(m: number, n: number, A: Float64Array, k: number): { s: Float64Array; V: Matrix<Float64Array> } {
+  const { s, V } = svdAny(m, n, A, k, 'right');
+  return { s, V };
+}
+
+/** Which singular vectors a computation needs. */
+type Want = 'both' | 'left' | 'right';
+
+// r = min(m, n), N = max(m, n). Far from square (LAPACK's crossover), the wide one W of A
+// and Aᵀ (r × N) is reduced to its r × r triangle by an LQ factorisation first; otherwise
+// the tall one is bidiagonalised directly. When the problem solved is Aᵀ's, its U and V
+// are A's V and U (`exchanged`).
+function svdAny(m: number, n: number, A: Float64Array, k: number, want: Want): SvdResult {
+  const wide = m < n, r = wide ? m : n, N = wide ? n : m;
+  // The side of the problem solved below that A's `want` asks for.
+  const swap = (w: Want, exchange: boolean): Want => (w === 'both' || !exchange ? w : w === 'left' ? 'right' : 'left');
+  let res: SvdResult, X: Float64Array, exchanged: boolean;
+  if (reducesFirst(N, r)) {
+    X = wide ? A.slice(0, m * n) : transposeArray(m, n, A);
+    exchanged = !wide;
+    const scale = scaleToUnit(X);
+    res = svdViaLQ(r, N, X, k, swap(want, exchanged));
+    return finish(m, n, k, res, scale, want, exchanged);
+  }
+  // The direct path: A itself when tall (overwritten), else Aᵀ.
+  X = wide ? transposeArray(m, n, A) : A;
+  exchanged = wide;
+  const scale = scaleToUnit(X);
+  res = svdBidiagonal(N, r, X, k, swap(want, exchanged));
+  return finish(m, n, k, res, scale, want, exchanged);
+}
+
+/**
+ * The unvalidated core of {@link svd} for m ≥ n: A (m × n, row-major) may be overwritten;
  * returns the k largest singular triplets with canonical signs.
  *
  * @example
@@ -101,49 +143,71 @@ export function svdKernel(m: number, n: number, A: Float64Array, k: number): Svd
  * ```
  */
 export function svdTall(m: number, n: number, A: Float64Array, k: number): SvdResult {
-  // A power of two keeps the scaling exact; it keeps sums of squares far from overflow and,
-  // for subnormal input, from underflow (two factors there: 2^1030 alone overflows).
-  const scale = scaleExponent(maxAbs(A, 0, m * n));
+  return svdAny(m, n, A, k, 'both');
+}
+
+// LAPACK's crossover (dgesdd): with long ≥ 11/6 · short, reducing to a short × short
+// triangle first saves more than it costs.
+const reducesFirst = (long: number, short: number): boolean => 6 * long >= 11 * short;
+
+// A power of two keeps the scaling exact; it keeps sums of squares far from overflow and,
+// for subnormal input, from underflow (two factors there: 2^1030 alone overflows).
+function scaleToUnit(A: Float64Array): number {
+  const scale = scaleExponent(maxAbs(A, 0, A.length));
   scaleInPlace(A, scale);
-  const res = 6 * m >= 11 * n ? svdViaQR(m, n, A, k) : svdBidiagonal(m, n, A, k);
-  for (let i = 0; i < k; i++) res.s[i] = ldexp(res.s[i]!, -scale);
-  svdFlipInPlace(m, k, res.U.data, 0, k, n, res.V.data, 0, k);
-  return res;
+  return scale;
 }
 
-// A = Q·R first, so that the bidiagonalisation works on the small R (n × n).
-function svdViaQR(m: number, n: number, A: Float64Array, k: number): SvdResult {
-  const tau = new Float64Array(n);
-  qrFactor(m, n, A, 0, n, tau);
-  const R = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = A[i * n + j]!;
-  const inner = svdBidiagonal(n, n, R, k);
-  const U = new Float64Array(m * k);
-  U.set(inner.U.data);
-  applySequence({ storage: 'cols', shift: 0, total: m, k: n, side: 'left', trans: false }, A, 0, n, tau, k, U, 0, k);
-  return { U: { rows: m, cols: k, data: U }, s: inner.s, V: inner.V };
+// Undoes the scaling, exchanges the sides when the problem solved was Aᵀ's and, with both
+// sides at hand, applies the sign rule. An unwanted side is an empty (rows × 0) matrix.
+function finish(m: number, n: number, k: number, res: SvdResult, scale: number, want: Want, exchanged: boolean): SvdResult {
+  const { s } = res;
+  const U = exchanged ? res.V : res.U, V = exchanged ? res.U : res.V;
+  for (let i = 0; i < k; i++) s[i] = ldexp(s[i]!, -scale);
+  if (want === 'both') svdFlipInPlace(m, k, U.data, 0, k, n, V.data, 0, k);
+  return { U, s, V };
 }
 
-function svdBidiagonal(m: number, n: number, A: Float64Array, k: number): SvdResult {
+// W (r × N, r ≤ N) = L·Q₁ᵀ by an LQ factorisation, L (r × r) lower triangular;
+// L = U_L·S·V_Lᵀ then gives W = U_L·S·(Q₁·V_L)ᵀ: dgesdd's path for N ≫ r (and, on the
+// transpose, for tall input), with the Householder vectors along contiguous rows and all
+// but the thin panels in gemm (./kernels/lq.ts).
+function svdViaLQ(r: number, N: number, W: Float64Array, k: number, want: Want): SvdResult {
+  let inner!: SvdResult;
+  const V = lqApply(r, N, W, k, (L) => {
+    inner = svdBidiagonal(r, r, L, k, want);
+    return want === 'left' ? null : inner.V.data;
+  });
+  return { U: inner.U, s: inner.s, V: V ? { rows: N, cols: k, data: V } : empty(N) };
+}
+
+const empty = (rows: number): Matrix<Float64Array> => ({ rows, cols: 0, data: new Float64Array(0) });
+
+function svdBidiagonal(m: number, n: number, A: Float64Array, k: number, want: Want): SvdResult {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
   const tauL = new Float64Array(n);
   const tauR = new Float64Array(Math.max(n - 1, 0));
   bidiagonalize(m, n, A, n, d, e, tauL, tauR);
-  const Ut = new Float64Array(n * n);
-  const Vt = new Float64Array(n * n);
-  setIdentity(n, Ut, 0, n);
-  setIdentity(n, Vt, 0, n);
+  const Ut = want === 'right' ? null : new Float64Array(n * n);
+  const Vt = want === 'left' ? null : new Float64Array(n * n);
+  if (Ut) setIdentity(n, Ut, 0, n);
+  if (Vt) setIdentity(n, Vt, 0, n);
   bidiagonalQR(n, d, e, Ut, Vt, n);
   const order = argsort(n, d, true);
   const s = new Float64Array(k);
   for (let c = 0; c < k; c++) s[c] = d[order[c]!]!;
   // U = Q_L·[U_B; 0] and V = Q_R·V_B, for the selected columns only.
-  const U = selectColumns(m, n, k, Ut, order);
-  const V = selectColumns(n, n, k, Vt, order);
-  applySequence({ storage: 'cols', shift: 0, total: m, k: n, side: 'left', trans: false }, A, 0, n, tauL, k, U, 0, k);
-  applySequence({ storage: 'rows', shift: 1, total: n, k: n - 1, side: 'left', trans: false }, A, 0, n, tauR, k, V, 0, k);
-  return { U: { rows: m, cols: k, data: U }, s, V: { rows: n, cols: k, data: V } };
+  let U = empty(m), V = empty(n);
+  if (Ut) {
+    U = { rows: m, cols: k, data: selectColumns(m, n, k, Ut, order) };
+    applySequence({ storage: 'cols', shift: 0, total: m, k: n, side: 'left', trans: false }, A, 0, n, tauL, k, U.data, 0, k);
+  }
+  if (Vt) {
+    V = { rows: n, cols: k, data: selectColumns(n, n, k, Vt, order) };
+    applySequence({ storage: 'rows', shift: 1, total: n, k: n - 1, side: 'left', trans: false }, A, 0, n, tauR, k, V.data, 0, k);
+  }
+  return { U, s, V };
 }
 
 // (rows × k) matrix whose column c is row order[c] of Xt (length n), zero-padded below.

@@ -56,7 +56,7 @@ function solve(opts: ResolvedPcaOptions, x: Parameters<typeof fullSolver>[0], me
     case 'covariance':
       return covarianceSolver(x, mean, 'count' in opts.nComponents ? opts.nComponents.count : Math.min(x.rows, x.cols));
     case 'full':
-      return fullSolver(x, mean);
+      return fullSolver(x, mean, 'count' in opts.nComponents ? opts.nComponents.count : Math.min(x.rows, x.cols));
     case 'randomized': {
       const k = (opts.nComponents as { count: number }).count;
       return randomizedSolver(x, mean, k, opts.nOversamples, opts.powerIterations, opts.seed);

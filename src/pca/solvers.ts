@@ -1,13 +1,13 @@
 import type { Matrix } from '../core/matrix.js';
 import { symmetricEigen } from '../linalg/eigh.js';
 import { rangeFinder } from '../linalg/range-finder.js';
-import { svdKernel } from '../linalg/svd.js';
+import { svdRightKernel } from '../linalg/svd.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
 import { centerRows, centered } from './stats.js';
 import { syrkKernel } from '../linalg/kernels/dispatch.js';
 import { product64 } from '../linalg/matmul.js';
 
-// The solvers call the unvalidated cores (svdKernel, rangeFinder, product64, kernels), not the
+// The solvers call the unvalidated cores (svdRightKernel, rangeFinder, product64, kernels), not the
 // public linalg functions: `fit` has checked X once, and the data here is our own copy.
 
 /** Principal directions as rows (m × d) and the variance along each, descending. */
@@ -75,10 +75,16 @@ function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
   return { variances, components, count: k };
 }
 
-/** Thin SVD of the centred data: all min(n, d) directions. */
-export function fullSolver(x: Matrix, mean: Float64Array): Spectrum {
-  const { s, V } = svdKernel(x.rows, x.cols, centered(x, mean).data, Math.min(x.rows, x.cols));
-  return fromSvd(s, V, x.rows, s.length);
+/**
+ * Thin SVD of the centred data: the k leading directions (k = nComponents when it is a
+ * count; all min(n, d) when a variance fraction decides), the same bits as those of the
+ * whole SVD, for a fraction of its cost on tall or wide data (the singular vectors are
+ * back-transformed for k columns only: 50 instead of 784 for MNIST).
+ */
+export function fullSolver(x: Matrix, mean: Float64Array, k = Math.min(x.rows, x.cols)): Spectrum {
+  // Right singular vectors only: `fit` fixes the components' signs from the components.
+  const { s, V } = svdRightKernel(x.rows, x.cols, centered(x, mean).data, k);
+  return fromSvd(s, V, x.rows, k);
 }
 
 /** Randomized SVD (Halko, Martinsson & Tropp 2011): k directions from a sampled range. */
@@ -92,7 +98,7 @@ export function randomizedSpectrum(xc: Matrix<Float64Array>, k: number, nOversam
   const Q = rangeFinder(xc, size, powerIterations, powerIterations > 2 ? 'lu' : 'none', randomFrom(seed));
   // B = Qᵀ·Xc (size × d): the data in the sampled basis; its SVD gives the components.
   const B = product64(Q, xc, true, false).data;
-  const { s, V } = svdKernel(size, xc.cols, B, size);
+  const { s, V } = svdRightKernel(size, xc.cols, B, size);
   return fromSvd(s, V, xc.rows, k);
 }
 

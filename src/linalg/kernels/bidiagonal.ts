@@ -108,7 +108,8 @@ function updateRow(len: number, A: Float64Array, row: number, g: number, r: Floa
  * shifted QR (the Golub-Kahan SVD step, as in JAMA's port of EISPACK svd): on return d
  * holds the singular values (non-negative, unsorted) and, with B = U·diag(d)·Vᵀ, row i of
  * Ut is column i of U and row i of Vt column i of V (both n × n, leading dimension ld,
- * and expected to hold the identity on entry — or any orthogonal matrix to be updated).
+ * and expected to hold the identity on entry — or any orthogonal matrix to be updated;
+ * `null` for a side not wanted, which then costs nothing).
  * e is destroyed. Returns false if the iteration limit (75·n sweeps) was reached.
  *
  * @see Golub & Van Loan, Matrix Computations (4th ed.), Alg. 8.6.1–8.6.2
@@ -121,11 +122,14 @@ function updateRow(len: number, A: Float64Array, row: number, g: number, r: Floa
  * Array.from(d).sort();             // [(√5 − 1)/2, (√5 + 1)/2] (up to rounding)
  * ```
  */
-export function bidiagonalQR(n: number, d: Float64Array, e: Float64Array, Ut: Float64Array, Vt: Float64Array, ld: number): boolean {
+export function bidiagonalQR(n: number, d: Float64Array, e: Float64Array, Ut: Float64Array | null, Vt: Float64Array | null, ld: number): boolean {
   const s = d;
   const ee = new Float64Array(n);
   for (let i = 0; i < n - 1; i++) ee[i] = e[i]!;
-  const rot = (X: Float64Array, a: number, b: number, c: number, sn: number): void => rotateRows(n, X, a * ld, b * ld, c, sn);
+  const rot = (X: Float64Array | null, a: number, b: number, c: number, sn: number): void => {
+    if (X) rotateRows(n, X, a * ld, b * ld, c, sn);
+  };
+  const csV = new Float64Array(n), snV = new Float64Array(n), csU = new Float64Array(n), snU = new Float64Array(n);
   let p = n;
   let sweeps = 0;
   const maxSweeps = 75 * n;
@@ -141,7 +145,7 @@ export function bidiagonalQR(n: number, d: Float64Array, e: Float64Array, Ut: Fl
       // s[p − 1] has converged.
       if (s[p - 1]! < 0) {
         s[p - 1] = -s[p - 1]!;
-        for (let c = 0; c < n; c++) Vt[(p - 1) * ld + c] = -Vt[(p - 1) * ld + c]!;
+        if (Vt) for (let c = 0; c < n; c++) Vt[(p - 1) * ld + c] = -Vt[(p - 1) * ld + c]!;
       }
       p--;
       continue;
@@ -160,16 +164,19 @@ export function bidiagonalQR(n: number, d: Float64Array, e: Float64Array, Ut: Fl
       chaseRow(ks + 1, p, s, ee, Ut, rot);
     } else {
       if (sweeps++ >= maxSweeps) return false;
-      qrSweep(k + 1, p, s, ee, Ut, Vt, rot);
+      qrSweep(k + 1, p, s, ee, csV, snV, csU, snU);
+      // The sweep's rotations act on neighbouring rows in order: applied as chains.
+      if (Vt) rotateChain(n, Vt, ld, k + 1, p - 1, csV, snV);
+      if (Ut) rotateChain(n, Ut, ld, k + 1, p - 1, csU, snU);
     }
   }
   return true;
 }
 
-type Rotate = (X: Float64Array, a: number, b: number, c: number, s: number) => void;
+type Rotate = (X: Float64Array | null, a: number, b: number, c: number, s: number) => void;
 
 // s[p − 1] is negligible: rotations from the right chase e[p − 2] up the last column.
-function chaseLastColumn(k: number, p: number, s: Float64Array, e: Float64Array, Vt: Float64Array, rot: Rotate): void {
+function chaseLastColumn(k: number, p: number, s: Float64Array, e: Float64Array, Vt: Float64Array | null, rot: Rotate): void {
   let f = e[p - 2]!;
   e[p - 2] = 0;
   for (let j = p - 2; j >= k; j--) {
@@ -185,7 +192,7 @@ function chaseLastColumn(k: number, p: number, s: Float64Array, e: Float64Array,
 }
 
 // s[k − 1] is negligible: rotations from the left chase e[k − 1] along row k − 1.
-function chaseRow(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Float64Array, rot: Rotate): void {
+function chaseRow(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Float64Array | null, rot: Rotate): void {
   let f = e[k - 1]!;
   e[k - 1] = 0;
   for (let j = k; j < p; j++) {
@@ -200,7 +207,7 @@ function chaseRow(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Fl
 
 // One implicit QR step on the unreduced block k … p−1, with the shift taken from the
 // trailing 2 × 2 of BᵀB (Wilkinson), chasing the bulge with alternating rotations.
-function qrSweep(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Float64Array, Vt: Float64Array, rot: Rotate): void {
+function qrSweep(k: number, p: number, s: Float64Array, e: Float64Array, csV: Float64Array, snV: Float64Array, csU: Float64Array, snU: Float64Array): void {
   const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
   const sp = s[p - 1]! / scale, spm1 = s[p - 2]! / scale, epm1 = e[p - 2]! / scale;
   const sk = s[k]! / scale, ek = e[k]! / scale;
@@ -222,7 +229,8 @@ function qrSweep(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Flo
     e[j] = cs * e[j]! - sn * s[j]!;
     g = sn * s[j + 1]!;
     s[j + 1] = cs * s[j + 1]!;
-    rot(Vt, j, j + 1, cs, sn);
+    csV[j] = cs;
+    snV[j] = sn;
     t = hypot(f, g) || Number.MIN_VALUE;
     cs = f / t;
     sn = g / t;
@@ -231,7 +239,43 @@ function qrSweep(k: number, p: number, s: Float64Array, e: Float64Array, Ut: Flo
     s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
     g = sn * e[j + 1]!;
     e[j + 1] = cs * e[j + 1]!;
-    rot(Ut, j, j + 1, cs, sn);
+    csU[j] = cs;
+    snU[j] = sn;
   }
   e[p - 2] = f;
 }
+
+/**
+ * Applies the rotations j = j0 … j1−1, in that order, each to rows j and j + 1 of X (rows
+ * of length n, leading dimension ld), as `rotateRows` would one after another — the same
+ * operations on every entry, so the same bits — but three at a time in one pass over four
+ * rows: each entry is loaded and stored once per pass instead of once per rotation
+ * (a QR sweep's rotations, 12n³ flops of the bidiagonal SVD, are bound by those moves).
+ * Identity rotations are skipped, as `rotateRows` skips them.
+ */
+function rotateChain(n: number, X: Float64Array, ld: number, j0: number, j1: number, cs: Float64Array, sn: Float64Array): void {
+  let j = j0;
+  while (j < j1) {
+    if (j + 3 <= j1 && !isIdentity(cs, sn, j) && !isIdentity(cs, sn, j + 1) && !isIdentity(cs, sn, j + 2)) {
+      const r0 = j * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+      const c0 = cs[j]!, s0 = sn[j]!, c1 = cs[j + 1]!, s1 = sn[j + 1]!, c2 = cs[j + 2]!, s2 = sn[j + 2]!;
+      for (let q = 0; q < n; q++) {
+        const x0 = X[r0 + q]!, x1 = X[r1 + q]!;
+        X[r0 + q] = c0 * x0 + s0 * x1;
+        const y1 = c0 * x1 - s0 * x0;
+        const x2 = X[r2 + q]!;
+        X[r1 + q] = c1 * y1 + s1 * x2;
+        const y2 = c1 * x2 - s1 * y1;
+        const x3 = X[r3 + q]!;
+        X[r2 + q] = c2 * y2 + s2 * x3;
+        X[r3 + q] = c2 * x3 - s2 * y2;
+      }
+      j += 3;
+    } else {
+      rotateRows(n, X, j * ld, (j + 1) * ld, cs[j]!, sn[j]!);
+      j++;
+    }
+  }
+}
+
+const isIdentity = (cs: Float64Array, sn: Float64Array, j: number): boolean => sn[j] === 0 && cs[j] === 1;
