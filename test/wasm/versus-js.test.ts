@@ -65,6 +65,18 @@ describe('wasm and TypeScript kernels agree', () => {
     );
   });
 
+  it('gemm in float64 gives the same bits on both backends at depths past one panel (k = 300, 513, 1000)', () => {
+    for (const k of [300, 513, 1000]) {
+      const c = { dtype: 'float64' as const, m: 7, n: 9, k, transA: false, transB: true, alpha: 1, beta: 0, offA: 0, offB: 0, offC: 0, slackA: 0, slackB: 0, slackC: 0, seed: k };
+      const w = gemmOperands(c), j = gemmOperands(c);
+      const run = (K: Kernels, o: typeof w) =>
+        K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
+      run(W, w);
+      run(jsKernels, j);
+      expect(Array.from(w.C.data)).toEqual(Array.from(j.C.data));
+    }
+  });
+
   it('syrk', () => {
     fc.assert(
       fc.property(dtypes, size(140), size(270), fc.boolean(), fc.nat(), (dtype, n, k, trans, seed) => {

@@ -45,10 +45,14 @@ export function gemm<F extends FloatArray>(
   scaleC(m, n, beta, C, offC, ldc);
   if (alpha === 0 || k === 0) return;
   const upper = part === 'upper';
+  // The depth is split into panels as even as possible (300 → 150 + 150), as the WebAssembly
+  // kernels split it: each panel's sum is added to C in turn, so the split decides the
+  // rounding, and both backends must make the same one to give the same bits.
+  const panels = Math.ceil(k / KC), kStep = Math.ceil(k / panels);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kStep) {
+      const kc = Math.min(kStep, k - pc);
       const bp = ensurePackB(kc * roundUp(nc, NR));
       packPanelB(transB, B, offB, ldb, pc, jc, kc, nc, bp);
       const iEnd = upper ? Math.min(m, jc + nc) : m;
