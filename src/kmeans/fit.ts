@@ -8,7 +8,8 @@ import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { checkDistinct, kmeansPlusPlus, randomRows } from './init.js';
 import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
 import { createSolver, screens, type Algorithm } from './solvers.js';
-import { blockRows, columnMeans, nearest, prepareSource, type PreparedSource } from './source.js';
+import { columnMeans } from '../linalg/rows.js';
+import { blockRows, nearest, prepareSource, type PreparedSource } from './source.js';
 
 /**
  * How the first centroids are chosen; a Matrix gives them explicitly, (k × nFeatures).

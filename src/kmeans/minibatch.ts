@@ -9,7 +9,8 @@ import { drive, driveAsync, type OnProgress } from '../core/iterate.js';
 import { initialCentres, prepareData, resolveShared, type FitData, type SeedingOptions, type SharedOptions } from './fit.js';
 import { gatherRows } from './init.js';
 import { checkModel, freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
-import { columnMeans, forEachBlock, nearest, prepareSource, type PreparedSource } from './source.js';
+import { columnMeans } from '../linalg/rows.js';
+import { forEachBlock, nearest, prepareSource, type PreparedSource } from './source.js';
 import { argminRowsKernel } from '../linalg/kernels/dispatch.js';
 
 /**

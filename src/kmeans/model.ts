@@ -7,7 +7,8 @@ import { checkOptions, optionNames } from '../core/options.js';
 import { allocate, widen } from '../linalg/dtype.js';
 import { exactInertia } from './centres.js';
 import type { Algorithm } from './solvers.js';
-import { columnMeans, forEachBlock, nearest, streamSource, type RowSource } from './source.js';
+import { columnMeans } from '../linalg/rows.js';
+import { forEachBlock, nearest, streamSource, type RowSource } from './source.js';
 
 /**
  * A fitted k-means model: a plain, immutable, structured-clone-able object. Arrays are

@@ -38,8 +38,6 @@ export function dtypeOf(like: FloatArray): Dtype {
   return like instanceof Float32Array ? 'float32' : 'float64';
 }
 
-export { columnMeans } from '../linalg/rows.js';
-
 /** Copies rows of x (n × d) minus `shift` into `out`: rows start … start + m − 1, or index[start …]. */
 function copyShifted(out: FloatArray, x: FloatArray, d: number, shift: Float64Array, start: number, m: number, index: Int32Array | undefined): void {
   for (let r = 0; r < m; r++) {

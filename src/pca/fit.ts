@@ -6,7 +6,8 @@ import { svdFlipRowsInPlace } from '../linalg/sign.js';
 import type { PcaModel, PcaSolverUsed } from './model.js';
 import { resolveOptions, type PcaOptions, type ResolvedPcaOptions } from './options.js';
 import { covarianceSolver, fullSolver, randomizedSolver, type Spectrum } from './solvers.js';
-import { columnMeans, sumOfSquares } from './stats.js';
+import { columnMeans } from '../linalg/rows.js';
+import { sumOfSquares } from './stats.js';
 
 /**
  * Fits a principal component analysis: the mean of X and the orthonormal directions of

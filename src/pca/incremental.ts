@@ -4,7 +4,8 @@ import { checkBoolean, checkInt, checkOptions, optionNames } from '../core/optio
 import { buildModel } from './fit.js';
 import { covarianceSolver } from './solvers.js';
 import { checkModel, type PcaModel } from './model.js';
-import { centerRows, columnMeans, sumOfSquares } from './stats.js';
+import { columnMeans } from '../linalg/rows.js';
+import { centerRows, sumOfSquares } from './stats.js';
 
 /** Options of {@link partialFit}; read only on the first batch (when `model` is undefined). */
 export interface PartialFitOptions {

@@ -5,7 +5,8 @@ import type { SeedLike } from '../core/random.js';
 import { product64 } from '../linalg/matmul.js';
 import { svdFlipRowsInPlace } from '../linalg/sign.js';
 import { randomizedSpectrum } from './solvers.js';
-import { centered, columnMeans } from './stats.js';
+import { columnMeans } from '../linalg/rows.js';
+import { centered } from './stats.js';
 
 /**
  * The first k principal coordinates of X, (X − mean)·Vₖ, with the components' signs of

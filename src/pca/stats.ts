@@ -1,7 +1,5 @@
 import type { Matrix } from '../core/matrix.js';
 
-export { columnMeans } from '../linalg/rows.js';
-
 /**
  * Copies rows [start, end) of X minus `mean` into `out` (row-major, float64). Centring
  * before any product keeps the precision that subtracting n·μμᵀ afterwards would lose.

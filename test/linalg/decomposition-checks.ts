@@ -92,3 +92,23 @@ export function expectError(fn: () => unknown, code: string, pattern?: RegExp): 
 
 /** Sizes crossing the loop boundaries of the kernels: unrolling, QL leaves (25), reflector blocks (32). */
 export const decompositionSizes = [1, 2, 3, 5, 16, 17, 25, 26, 31, 32, 33, 64, 65] as const;
+
+/**
+ * Checks an SVD of A: A = U·diag(s)·Vᵀ, orthonormal U and V (to tol·size), s descending and
+ * ≥ 0, canonical signs, no NaN.
+ */
+export function expectValidSvd(A: Matrix, res: { U: Matrix; s: ArrayLike<number>; V: Matrix }, tol = 1e-13): void {
+  const { U, s, V } = res;
+  const r = Math.min(A.rows, A.cols);
+  expect([U.rows, U.cols, s.length, V.rows, V.cols]).toEqual([A.rows, r, r, A.cols, r]);
+  const size = Math.max(A.rows, A.cols, 10);
+  expect(maxAbsDiff(reconstruct(U, s, V), A) / maxAbs(A)).toBeLessThan(tol * size);
+  expect(orthonormalityError(U)).toBeLessThan(tol * size);
+  expect(orthonormalityError(V)).toBeLessThan(tol * size);
+  for (let k = 0; k < r; k++) {
+    expect(s[k]!).toBeGreaterThanOrEqual(0);
+    if (k > 0) expect(s[k]!).toBeLessThanOrEqual(s[k - 1]!);
+  }
+  expect(hasCanonicalSigns(U)).toBe(true);
+  for (const x of [...U.data, ...Array.from(s), ...V.data]) expect(Number.isNaN(x)).toBe(false);
+}

@@ -11,7 +11,7 @@ import type { Matrix } from '../../src/core/index.js';
 import { qr } from '../../src/linalg/qr.js';
 import { svd, svdKernel } from '../../src/linalg/svd.js';
 import { backendNames, onBothBackends, useBackendFor } from '../helpers/backends.js';
-import { hasCanonicalSigns, maxAbs, maxAbsDiff, multiply, orthonormalityError, randomMatrix, reconstruct } from './decomposition-checks.js';
+import { expectValidSvd, hasCanonicalSigns, maxAbs, maxAbsDiff, multiply, orthonormalityError, randomMatrix, reconstruct } from './decomposition-checks.js';
 
 /** U·diag(s)·Vᵀ with random orthonormal U (m × r) and V (n × r), r = s.length. */
 function withSingularValues(m: number, n: number, s: number[], seed: number): Matrix<Float64Array> {
@@ -19,19 +19,6 @@ function withSingularValues(m: number, n: number, s: number[], seed: number): Ma
   const Q1 = qr(randomMatrix(m, r, seed)).Q, Q2 = qr(randomMatrix(n, r, seed + 1)).Q;
   const scaled = { rows: m, cols: r, data: Q1.data.map((x, p) => x * s[p % r]!) };
   return multiply(scaled, Q2, false, true);
-}
-
-function expectValid(A: Matrix, res: ReturnType<typeof svd>, tol = 1e-13): void {
-  const { U, s, V } = res;
-  const r = Math.min(A.rows, A.cols);
-  expect([U.rows, U.cols, s.length, V.rows, V.cols]).toEqual([A.rows, r, r, A.cols, r]);
-  const size = Math.max(A.rows, A.cols, 10);
-  expect(maxAbsDiff(reconstruct(U, s, V), A) / maxAbs(A)).toBeLessThan(tol * size);
-  expect(orthonormalityError(U)).toBeLessThan(tol * size);
-  expect(orthonormalityError(V)).toBeLessThan(tol * size);
-  for (let k = 1; k < r; k++) expect(s[k]!).toBeLessThanOrEqual(s[k - 1]!);
-  expect(s[r - 1]!).toBeGreaterThanOrEqual(0);
-  expect(hasCanonicalSigns(U)).toBe(true);
 }
 
 // Wide and tall past the crossover, with r crossing the 32-row panels (31, 32, 33, 65,
@@ -46,14 +33,14 @@ describe.each(backendNames)('svd, LQ first (%s backend)', (backend) => {
 
   it.each(shapes)('%i × %i: a valid SVD', (m, n) => {
     const A = randomMatrix(m, n, 7 * m + n);
-    expectValid(A, svd(A));
+    expectValidSvd(A, svd(A));
   });
 
   it('rank-deficient wide and tall matrices: exact rank, zeros at the tail', () => {
     for (const [m, n] of [[40, 150], [150, 40]] as const) {
       const A = multiply(randomMatrix(m, 7, m), randomMatrix(7, n, n));
       const res = svd(A);
-      expectValid(A, res);
+      expectValidSvd(A, res);
       for (let k = 7; k < Math.min(m, n); k++) expect(res.s[k]!).toBeLessThan(1e-13 * res.s[0]!);
     }
   });
@@ -67,7 +54,7 @@ describe.each(backendNames)('svd, LQ first (%s backend)', (backend) => {
     for (const [m, n] of [[r, 400], [400, r], [r, 88]] as const) {
       const A = withSingularValues(m, n, spectrum, m + 3 * n);
       const res = svd(A);
-      expectValid(A, res);
+      expectValidSvd(A, res);
       for (let k = 0; k < r; k++) expect(Math.abs(res.s[k]! - spectrum[k]!)).toBeLessThan(2e-15 * Math.sqrt(m * n));
       // The smallest values are resolved, not lost: relative error well below 1 at 1e-12.
       expect(Math.abs(res.s[r - 1]! / spectrum[r - 1]! - 1)).toBeLessThan(0.05);
@@ -81,7 +68,7 @@ describe.each(backendNames)('svd, LQ first (%s backend)', (backend) => {
     const res = svd(f32);
     expect(res.s).toEqual(ref.s);
     expect(res.V).toEqual(ref.V);
-    expectValid({ rows: 20, cols: 90, data: Float64Array.from(f32.data) }, res);
+    expectValidSvd({ rows: 20, cols: 90, data: Float64Array.from(f32.data) }, res);
   });
 
   it('a truncated k gives the leading triplets of the full one, and the input is only read', () => {

@@ -6,25 +6,13 @@ import { qr } from '../../src/linalg/qr.js';
 import { svd } from '../../src/linalg/svd.js';
 import { backendNames, useBackendFor } from '../helpers/backends.js';
 import {
-  column, decompositionSizes, expectError, hasCanonicalSigns, maxAbs, maxAbsDiff, multiply,
+  column, decompositionSizes, expectError, expectValidSvd, hasCanonicalSigns, maxAbs, maxAbsDiff, multiply,
   orthonormalityError, randomMatrix, reconstruct,
 } from './decomposition-checks.js';
 
-/** Checks A = U·diag(s)·Vᵀ, orthonormal U and V, s descending and ≥ 0, canonical signs, no NaN. */
-function expectValidSvd(A: Matrix, tol = 1e-13): void {
-  const { U, s, V } = svd(A);
-  const r = Math.min(A.rows, A.cols);
-  expect([U.rows, U.cols, s.length, V.rows, V.cols]).toEqual([A.rows, r, r, A.cols, r]);
-  const size = Math.max(A.rows, A.cols, 10);
-  expect(maxAbsDiff(reconstruct(U, s, V), A) / maxAbs(A)).toBeLessThan(tol * size);
-  expect(orthonormalityError(U)).toBeLessThan(tol * size);
-  expect(orthonormalityError(V)).toBeLessThan(tol * size);
-  for (let k = 0; k < r; k++) {
-    expect(s[k]!).toBeGreaterThanOrEqual(0);
-    if (k > 0) expect(s[k]!).toBeLessThanOrEqual(s[k - 1]!);
-  }
-  expect(hasCanonicalSigns(U)).toBe(true);
-  for (const x of [...U.data, ...s, ...V.data]) expect(Number.isNaN(x)).toBe(false);
+/** Checks the SVD of A (decomposition-checks' expectValidSvd). */
+function expectValidSvdOf(A: Matrix, tol = 1e-13): void {
+  expectValidSvd(A, svd(A), tol);
 }
 
 /** A (m × n) matrix of rank r. */
@@ -96,15 +84,15 @@ describe.each(backendNames)('svd properties on the %s backend', (name) => {
     const sizes = [...decompositionSizes, 100];
     for (const [i, m] of sizes.entries()) {
       const n = sizes[(i * 7 + 3) % sizes.length]!;
-      expectValidSvd(randomMatrix(m, n, i + 1));
-      expectValidSvd(randomMatrix(n, m, i + 101));
+      expectValidSvdOf(randomMatrix(m, n, i + 1));
+      expectValidSvdOf(randomMatrix(n, m, i + 101));
     }
   });
 
   it('takes the QR path for tall matrices (m ≥ 11n/6) and the direct path otherwise', () => {
-    expectValidSvd(randomMatrix(130, 70, 3)); // 6·130 < 11·70: direct
-    expectValidSvd(randomMatrix(130, 65, 4)); // QR first
-    expectValidSvd(randomMatrix(300, 40, 5));
+    expectValidSvdOf(randomMatrix(130, 70, 3)); // 6·130 < 11·70: direct
+    expectValidSvdOf(randomMatrix(130, 65, 4)); // QR first
+    expectValidSvdOf(randomMatrix(300, 40, 5));
   });
 
   it('holds for any matrix, including rank-deficient ones (fast-check)', () => {
@@ -115,7 +103,7 @@ describe.each(backendNames)('svd properties on the %s backend', (name) => {
         (m, n, rank, seed, exponent) => {
           const A = rank === 0 ? randomMatrix(m, n, seed) : lowRank(m, n, rank, seed);
           const scale = 2 ** exponent;
-          expectValidSvd({ rows: m, cols: n, data: A.data.map((x) => x * scale) });
+          expectValidSvdOf({ rows: m, cols: n, data: A.data.map((x) => x * scale) });
         },
       ),
       { numRuns: 60 },
@@ -125,17 +113,17 @@ describe.each(backendNames)('svd properties on the %s backend', (name) => {
   it('rank-deficient inputs: duplicated rows and columns, low rank, zero blocks', () => {
     const A = randomMatrix(40, 12, 7);
     for (let i = 1; i < 40; i += 2) A.data.copyWithin(i * 12, (i - 1) * 12, i * 12);
-    expectValidSvd(A);
+    expectValidSvdOf(A);
     const B = randomMatrix(12, 40, 8);
     for (let i = 0; i < 12; i++) for (let j = 20; j < 40; j++) B.data[i * 40 + j] = B.data[i * 40 + j - 20]!;
-    expectValidSvd(B);
+    expectValidSvdOf(B);
     const C = lowRank(60, 45, 3, 9);
-    expectValidSvd(C);
+    expectValidSvdOf(C);
     const { s } = svd(C);
     for (let k = 3; k < 45; k++) expect(s[k]! / s[0]!).toBeLessThan(1e-14);
     const D = randomMatrix(30, 20, 10);
     D.data.fill(0, 0, 15 * 20);
-    expectValidSvd(D);
+    expectValidSvdOf(D);
   });
 
   it('k returns the leading triplets of the thin SVD', () => {
@@ -186,7 +174,7 @@ describe.each(backendNames)('svd on prescribed spectra (%s backend)', (backend) 
     for (const [m, n] of [[200, r], [r, r], [r, 95]] as const) {
       const A = withSingularValues(m, n, spectrum, m + n);
       const { U, s, V } = svd(A);
-      expectValidSvd(A);
+      expectValidSvdOf(A);
       const top = spectrum[0]!;
       for (let k = 0; k < r; k++) expect(Math.abs(s[k]! - spectrum[k]!)).toBeLessThan(2e-15 * Math.sqrt(m * n) * top);
       for (let k = 0; k < r; k++) {
