@@ -77,6 +77,28 @@ describe('wasm and TypeScript kernels agree', () => {
     }
   });
 
+  it('gemm in float32 gives the same bits on both backends (float32 products and sums, sgemm order)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          dtype: fc.constant<Dtype>('float32'), m: size(40), n: size(40), k: fc.constantFrom(1, 7, 64, 257, 300, 600), transA: fc.boolean(), transB: fc.boolean(),
+          alpha: fc.constantFrom(1, -2, 0.1), beta: fc.constantFrom(0, 1, 0.3),
+          offA: fc.nat(4), offB: fc.nat(4), offC: fc.nat(4),
+          slackA: fc.constantFrom(0, 2), slackB: fc.constantFrom(0, 1), slackC: fc.constantFrom(0, 3), seed: fc.nat(),
+        }),
+        (c) => {
+          const w = gemmOperands(c), j = gemmOperands(c);
+          const run = (K: Kernels, o: typeof w) =>
+            K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
+          run(W, w);
+          run(jsKernels, j);
+          expect(Array.from(j.C.data)).toEqual(Array.from(w.C.data));
+        },
+      ),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+
   it('syrk', () => {
     fc.assert(
       fc.property(dtypes, size(140), size(270), fc.boolean(), fc.nat(), (dtype, n, k, trans, seed) => {

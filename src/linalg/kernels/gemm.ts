@@ -5,8 +5,8 @@ import type { FloatArray } from '../../core/matrix.js';
 // (KC × NC) panel of op(B). Packing turns any transpose, stride or offset into one
 // contiguous layout, so a single register-tiled micro-kernel serves every case, and it
 // reads both panels strictly sequentially. The packed buffers are Float64Array even for
-// float32 input: the micro-kernel stays monomorphic (V8 compiles it once) and float32
-// products are accumulated in double precision.
+// float32 input (every float32 value is exact in them), so the kernels stay monomorphic;
+// float32 products are rounded and accumulated in float32 as the WebAssembly sgemm does.
 const MR = 4;
 const NR = 4;
 const KC = 256;
@@ -42,6 +42,13 @@ export function gemm<F extends FloatArray>(
   A: F, offA: number, lda: number, B: F, offB: number, ldb: number,
   beta: number, C: F, offC: number, ldc: number, part: GemmPart = 'full',
 ): void {
+  // Float32 operands take the WebAssembly sgemm's arithmetic (see float32Tile), so the two
+  // backends give the same bits; float64 ones accumulate in float64 as dgemm does.
+  const single = C instanceof Float32Array;
+  if (single) {
+    alpha = Math.fround(alpha);
+    beta = Math.fround(beta);
+  }
   scaleC(m, n, beta, C, offC, ldc);
   if (alpha === 0 || k === 0) return;
   const upper = part === 'upper';
@@ -60,7 +67,9 @@ export function gemm<F extends FloatArray>(
         const mc = Math.min(MC, iEnd - ic);
         const ap = ensurePackA(roundUp(mc, MR) * kc);
         packPanelA(transA, A, offA, lda, ic, pc, mc, kc, ap);
-        macroKernel(mc, nc, kc, alpha, ap, bp, C, offC + ic * ldc + jc, ldc, upper ? jc - ic : Infinity);
+        const diagonal = upper ? jc - ic : Infinity;
+        if (single) macroKernel32(mc, nc, kc, alpha, pc === 0 && beta === 0, ap, bp, C, offC + ic * ldc + jc, ldc, diagonal);
+        else macroKernel(mc, nc, kc, alpha, ap, bp, C, offC + ic * ldc + jc, ldc, diagonal);
       }
     }
   }
@@ -127,6 +136,53 @@ function macroKernel(mc: number, nc: number, kc: number, alpha: number, ap: Floa
       }
     }
   }
+}
+
+// The float32 twin of macroKernel, with sgemm's roundings (src/wasm/assembly/f32.ts): each
+// tile is scaled by alpha in float32, then written over C (first panel, beta = 0: so a -0
+// survives, as sgemm stores it) or added to it in float32.
+function macroKernel32(mc: number, nc: number, kc: number, alpha: number, overwrite: boolean, ap: Float64Array, bp: Float64Array, C: FloatArray, offC: number, ldc: number, diagonal: number): void {
+  const fround = Math.fround;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = Math.min(NR, nc - jr);
+    for (let ir = 0; ir < mc; ir += MR) {
+      if (ir > diagonal + jr + cols - 1) break;
+      const rows = Math.min(MR, mc - ir);
+      float32Tile(kc, ap, ir * kc, bp, jr * kc, tile);
+      const base = offC + ir * ldc + jr;
+      for (let r = 0; r < rows; r++) {
+        const row = base + r * ldc;
+        for (let c = 0; c < cols; c++) {
+          const t = fround(alpha * tile[r * NR + c]!);
+          C[row + c] = overwrite ? t : fround(t + C[row + c]!);
+        }
+      }
+    }
+  }
+}
+
+// microKernel with every product and every sum rounded to float32, in the same order as
+// sgemm's lanes (one running sum per entry of C, p ascending, no fused multiply-add). A
+// product of two float32 values is exact in float64 and a sum of two float32 values rounds
+// correctly through float64 (53 ≥ 2 · 24 + 2), so Math.fround gives sgemm's bits.
+function float32Tile(kc: number, ap: Float64Array, a: number, bp: Float64Array, b: number, out: Float64Array): void {
+  const f = Math.fround;
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kc; p++, a += 4, b += 4) {
+    const a0 = ap[a]!, a1 = ap[a + 1]!, a2 = ap[a + 2]!, a3 = ap[a + 3]!;
+    const b0 = bp[b]!, b1 = bp[b + 1]!, b2 = bp[b + 2]!, b3 = bp[b + 3]!;
+    c00 = f(c00 + f(a0 * b0)); c01 = f(c01 + f(a0 * b1)); c02 = f(c02 + f(a0 * b2)); c03 = f(c03 + f(a0 * b3));
+    c10 = f(c10 + f(a1 * b0)); c11 = f(c11 + f(a1 * b1)); c12 = f(c12 + f(a1 * b2)); c13 = f(c13 + f(a1 * b3));
+    c20 = f(c20 + f(a2 * b0)); c21 = f(c21 + f(a2 * b1)); c22 = f(c22 + f(a2 * b2)); c23 = f(c23 + f(a2 * b3));
+    c30 = f(c30 + f(a3 * b0)); c31 = f(c31 + f(a3 * b1)); c32 = f(c32 + f(a3 * b2)); c33 = f(c33 + f(a3 * b3));
+  }
+  out[0] = c00; out[1] = c01; out[2] = c02; out[3] = c03;
+  out[4] = c10; out[5] = c11; out[6] = c12; out[7] = c13;
+  out[8] = c20; out[9] = c21; out[10] = c22; out[11] = c23;
+  out[12] = c30; out[13] = c31; out[14] = c32; out[15] = c33;
 }
 
 // 4 × 4 register tile: sixteen accumulators in locals, four values of A and four of B
