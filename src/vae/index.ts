@@ -19,7 +19,9 @@
  * @packageDocumentation
  */
 export { fit, fitAsync, steps } from './fit.js';
-export type { VaeOptions, VaeStep, VaeSettings, Likelihood } from './options.js';
+export type { VaeOptions, VaeStep } from './options.js';
+export type { VaeSettings } from './model.js';
+export type { Likelihood } from './network.js';
 export { encode, posterior, decode, reconstruct, sample, elbo, logLikelihood, decodePath } from './infer.js';
 export type { SampleOptions, ElboOptions, ElboResult } from './infer.js';
 export { load, fromJSON } from './model.js';

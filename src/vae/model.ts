@@ -3,8 +3,25 @@ import { loadModel } from '../core/json.js';
 import { isMatrix, type Matrix } from '../core/matrix.js';
 import { checkModel as checkKind, freezeModel as freezeDeep } from '../core/model.js';
 import type { DenseParams } from '../autodiff/layers.js';
-import type { Architecture, VaeWeights } from './network.js';
-import { LIKELIHOODS, type VaeSettings } from './options.js';
+import type { Dtype } from '../autodiff/tape.js';
+import { LIKELIHOODS, type Architecture, type Likelihood, type VaeWeights } from './network.js';
+
+/**
+ * The options a model was trained with, resolved (defaults filled in): saved in the model.
+ * `seed` is null when a {@link core!Random} was passed instead of a number.
+ */
+export interface VaeSettings {
+  readonly latent: number;
+  readonly hidden: readonly number[];
+  readonly likelihood: Likelihood;
+  readonly beta: number;
+  readonly variational: boolean;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number | null;
+  readonly dtype: Dtype;
+}
 
 /**
  * Per finished epoch (one entry each), the training curve. Training figures are means over

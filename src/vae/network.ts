@@ -8,7 +8,25 @@ import { dense, mlp, type DenseParams } from '../autodiff/layers.js';
 import { bceWithLogits, gaussianKl } from '../autodiff/losses.js';
 import { sum } from '../autodiff/structure.js';
 import type { Dtype, Operand, Var } from '../autodiff/tape.js';
-import type { Likelihood } from './options.js';
+
+/**
+ * The decoder's distribution p(x | z):
+ * - `'bernoulli'`: every feature is a coin with probability sigmoid(logit), for data in
+ *   [0, 1] (binary pixels, or grey levels read as probabilities, as Kingma & Welling and
+ *   PyTorch's examples/vae do); −log p(x | z) is the binary cross-entropy with logits.
+ * - `'gaussian'`: N(μ(z), σ²I) with one learned variance σ² for all features (a
+ *   "calibrated decoder", Rybkin et al. 2021), for real-valued data of any range;
+ *   −log p(x | z) = ½ Σ ((x − μ)²/σ² + log σ² + log 2π).
+ *
+ * @example
+ * ```ts
+ * vae.fit(X, { likelihood: 'gaussian' }).options.likelihood; // 'gaussian'
+ * ```
+ */
+export type Likelihood = 'bernoulli' | 'gaussian';
+
+/** The likelihoods {@link VaeOptions.likelihood} accepts. */
+export const LIKELIHOODS: readonly Likelihood[] = ['bernoulli', 'gaussian'];
 
 /**
  * The weights of a VAE, every one a Matrix (`dense` layers: weight (inputs × outputs), the

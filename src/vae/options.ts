@@ -4,26 +4,9 @@ import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkCallback, checkChoice, checkInt, checkNumber, checkOptions, checkSignal, optionNames } from '../core/options.js';
 import { Random, randomFrom, type SeedLike } from '../core/random.js';
 import type { Dtype } from '../autodiff/tape.js';
-import type { VaeModel } from './model.js';
+import type { VaeModel, VaeSettings } from './model.js';
+import { LIKELIHOODS, type Likelihood } from './network.js';
 
-/**
- * The decoder's distribution p(x | z):
- * - `'bernoulli'`: every feature is a coin with probability sigmoid(logit), for data in
- *   [0, 1] (binary pixels, or grey levels read as probabilities, as Kingma & Welling and
- *   PyTorch's examples/vae do); −log p(x | z) is the binary cross-entropy with logits.
- * - `'gaussian'`: N(μ(z), σ²I) with one learned variance σ² for all features (a
- *   "calibrated decoder", Rybkin et al. 2021), for real-valued data of any range;
- *   −log p(x | z) = ½ Σ ((x − μ)²/σ² + log σ² + log 2π).
- *
- * @example
- * ```ts
- * vae.fit(X, { likelihood: 'gaussian' }).options.likelihood; // 'gaussian'
- * ```
- */
-export type Likelihood = 'bernoulli' | 'gaussian';
-
-/** The likelihoods {@link VaeOptions.likelihood} accepts. */
-export const LIKELIHOODS: readonly Likelihood[] = ['bernoulli', 'gaussian'];
 
 /**
  * One minibatch step of a run, as {@link steps} yields it and `onProgress` receives it.
@@ -108,22 +91,6 @@ const VAE_OPTION_NAMES = optionNames<VaeOptions>()(
   'validation', 'dtype', 'onProgress', 'signal',
 );
 
-/**
- * The options a model was trained with, resolved (defaults filled in): saved in the model.
- * `seed` is null when a {@link Random} was passed instead of a number.
- */
-export interface VaeSettings {
-  readonly latent: number;
-  readonly hidden: readonly number[];
-  readonly likelihood: Likelihood;
-  readonly beta: number;
-  readonly variational: boolean;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly seed: number | null;
-  readonly dtype: Dtype;
-}
 
 /** Everything a run needs, resolved once when it is made. */
 export interface Resolved {
