@@ -300,19 +300,9 @@ export class UnitSearch {
         // The candidates, exactly: the smallest (and second smallest) Σ(x − w)², lowest index on ties.
         let b1 = -1, e1 = Infinity, b2 = -1, e2 = Infinity;
         if (c === 1 && sums !== undefined) {
-          // One candidate: its distance and its sum in one read of the row (the same
-          // operations, in the same order, as sqDistanceAt and the sum below).
-          const { S, N } = sums;
           b1 = cand[0]!;
-          let e = 0;
-          for (let j = 0, p = i * d, q = b1 * d; j < d; j++) {
-            const v = x[p + j]!;
-            const t = v - W[q + j]!;
-            e += t * t;
-            S[q + j] = S[q + j]! + v;
-          }
-          e1 = e;
-          N[b1] = N[b1]! + 1;
+          e1 = distanceAndSum(x, i * d, W, b1 * d, d, sums.S);
+          sums.N[b1] = sums.N[b1]! + 1;
         } else {
           for (let q = 0; q < c; q++) {
             const u = cand[q]!;
@@ -332,4 +322,32 @@ export class UnitSearch {
     }
     return Int32Array.from(queue);
   }
+}
+
+/**
+ * One candidate: sqDistanceAt(x, xo, W, wo, d) (the same operations in the same order, so the
+ * same bits) while adding the row into S at wo, in one read of the row.
+ */
+function distanceAndSum(x: FloatArray, xo: number, W: Float64Array, wo: number, d: number, S: Float64Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let q = 0;
+  for (; q + 4 <= d; q += 4) {
+    const v0 = x[xo + q]!, v1 = x[xo + q + 1]!, v2 = x[xo + q + 2]!, v3 = x[xo + q + 3]!;
+    const t0 = v0 - W[wo + q]!, t1 = v1 - W[wo + q + 1]!, t2 = v2 - W[wo + q + 2]!, t3 = v3 - W[wo + q + 3]!;
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+    S[wo + q] = S[wo + q]! + v0;
+    S[wo + q + 1] = S[wo + q + 1]! + v1;
+    S[wo + q + 2] = S[wo + q + 2]! + v2;
+    S[wo + q + 3] = S[wo + q + 3]! + v3;
+  }
+  for (; q < d; q++) {
+    const v = x[xo + q]!;
+    const t = v - W[wo + q]!;
+    s0 += t * t;
+    S[wo + q] = S[wo + q]! + v;
+  }
+  return (s0 + s1) + (s2 + s3);
 }

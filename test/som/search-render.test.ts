@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/index.js';
 import { colormap } from '../../src/image/index.js';
 import * as som from '../../src/som/index.js';
+import { sqDistanceAt } from '../../src/linalg/rows.js';
 import { UnitSearch } from '../../src/som/search.js';
 import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
 import { codeOf } from '../helpers/errors.js';
@@ -42,6 +43,20 @@ describe.each(backendNames)('best-matching units on the %s backend', (backend) =
       const one = new UnitSearch({ rows: n, cols: d, data: x }).find(W, units);
       expect(Array.from(one.first)).toEqual(first);
     }), { numRuns: 80 });
+  });
+
+  it('give each row the exact distance to its unit as sqDistanceAt measures it, with or without the per-unit sums', () => {
+    // With sums, a row with one candidate is measured in the loop that adds it to its unit's
+    // sum: it must round as sqDistanceAt does, or the distance (and the quantization error)
+    // would depend on how many candidates the backend's screening left.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 5, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (n, d, units, seed) => {
+      const x = fill(new Float64Array(n * d), seed);
+      const W = fill(new Float64Array(units * d), seed + 1);
+      const sums = { S: new Float64Array(units * d), N: new Float64Array(units) };
+      for (const found of [new UnitSearch({ rows: n, cols: d, data: x }).find(W, units), new UnitSearch({ rows: n, cols: d, data: x }).find(W, units, false, undefined, sums)]) {
+        for (let i = 0; i < n; i++) expect(found.firstDist[i]).toBe(sqDistanceAt(x, i * d, W, found.first[i]! * d, d));
+      }
+    }), { numRuns: 60 });
   });
 
   it('exact ties go to the lowest unit', () => {
