@@ -7,7 +7,7 @@ import { Random } from '../../src/core/random.js';
 import type { Kernels } from '../../src/linalg/backend.js';
 import { jsKernels } from '../../src/linalg/kernels/index.js';
 import { wasmKernels } from '../../src/wasm/index.js';
-import { RTOL, alloc, at, embed, expectClose, gemmOperands, type Dtype, type F } from './reference.js';
+import { RTOL, alloc, at, embed, expectClose, gemmOperands, type Dtype, type F, type GemmCase, type GemmOperands } from './reference.js';
 
 let W: Kernels;
 beforeAll(() => {
@@ -37,6 +37,16 @@ function absProduct(A: F, offA: number, lda: number, tA: boolean, B: F, offB: nu
   return out;
 }
 
+/** The case's gemm on the WebAssembly (w) and TypeScript (j) kernels, each on its own operands. */
+function gemmOnBoth(c: GemmCase): { w: GemmOperands; j: GemmOperands } {
+  const run = (K: Kernels) => {
+    const o = gemmOperands(c);
+    K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
+    return o;
+  };
+  return { w: run(W), j: run(jsKernels) };
+}
+
 describe('wasm and TypeScript kernels agree', () => {
   it('gemm', () => {
     fc.assert(
@@ -48,12 +58,7 @@ describe('wasm and TypeScript kernels agree', () => {
           slackA: fc.constantFrom(0, 2, 18), slackB: fc.constantFrom(0, 1, 20), slackC: fc.constantFrom(0, 3, 25), seed: fc.nat(),
         }),
         (c) => {
-          const w = gemmOperands(c);
-          const j = gemmOperands(c);
-          const run = (K: Kernels, o: typeof w) =>
-            K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
-          run(W, w);
-          run(jsKernels, j);
+          const { w, j } = gemmOnBoth(c);
           const abs = absProduct(w.A.data, w.A.off, w.A.ld, c.transA, w.B.data, w.B.off, w.B.ld, c.transB, c.m, c.n, c.k);
           expectSame(w.C.data, j.C.data, (p) => {
             const q = p - c.offC, i = Math.floor(q / w.C.ld), jj = q % w.C.ld;
@@ -68,11 +73,7 @@ describe('wasm and TypeScript kernels agree', () => {
   it('gemm in float64 gives the same bits on both backends at depths past one panel (k = 300, 513, 1000)', () => {
     for (const k of [300, 513, 1000]) {
       const c = { dtype: 'float64' as const, m: 7, n: 9, k, transA: false, transB: true, alpha: 1, beta: 0, offA: 0, offB: 0, offC: 0, slackA: 0, slackB: 0, slackC: 0, seed: k };
-      const w = gemmOperands(c), j = gemmOperands(c);
-      const run = (K: Kernels, o: typeof w) =>
-        K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
-      run(W, w);
-      run(jsKernels, j);
+      const { w, j } = gemmOnBoth(c);
       expect(Array.from(w.C.data)).toEqual(Array.from(j.C.data));
     }
   });
@@ -87,11 +88,7 @@ describe('wasm and TypeScript kernels agree', () => {
           slackA: fc.constantFrom(0, 2), slackB: fc.constantFrom(0, 1), slackC: fc.constantFrom(0, 3), seed: fc.nat(),
         }),
         (c) => {
-          const w = gemmOperands(c), j = gemmOperands(c);
-          const run = (K: Kernels, o: typeof w) =>
-            K.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, o.A.data, o.A.off, o.A.ld, o.B.data, o.B.off, o.B.ld, c.beta, o.C.data, o.C.off, o.C.ld);
-          run(W, w);
-          run(jsKernels, j);
+          const { w, j } = gemmOnBoth(c);
           expect(Array.from(j.C.data)).toEqual(Array.from(w.C.data));
         },
       ),

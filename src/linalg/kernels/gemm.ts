@@ -67,9 +67,7 @@ export function gemm<F extends FloatArray>(
         const mc = Math.min(MC, iEnd - ic);
         const ap = ensurePackA(roundUp(mc, MR) * kc);
         packPanelA(transA, A, offA, lda, ic, pc, mc, kc, ap);
-        const diagonal = upper ? jc - ic : Infinity;
-        if (single) macroKernel32(mc, nc, kc, alpha, pc === 0 && beta === 0, ap, bp, C, offC + ic * ldc + jc, ldc, diagonal);
-        else macroKernel(mc, nc, kc, alpha, ap, bp, C, offC + ic * ldc + jc, ldc, diagonal);
+        macroKernel(mc, nc, kc, alpha, single, pc === 0 && beta === 0, ap, bp, C, offC + ic * ldc + jc, ldc, upper ? jc - ic : Infinity);
       }
     }
   }
@@ -121,37 +119,26 @@ function packPanelB(trans: boolean, B: FloatArray, offB: number, ldb: number, p0
 const tile = new Float64Array(MR * NR);
 
 // `diagonal` is the column offset (jc − ic) of the block relative to its rows: with the
-// upper-only part, a tile whose first row lies below its last column is skipped.
-function macroKernel(mc: number, nc: number, kc: number, alpha: number, ap: Float64Array, bp: Float64Array, C: FloatArray, offC: number, ldc: number, diagonal: number): void {
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
-    for (let ir = 0; ir < mc; ir += MR) {
-      if (ir > diagonal + jr + cols - 1) break;
-      const rows = Math.min(MR, mc - ir);
-      microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
-      const base = offC + ir * ldc + jr;
-      for (let r = 0; r < rows; r++) {
-        const row = base + r * ldc;
-        for (let c = 0; c < cols; c++) C[row + c] = C[row + c]! + alpha * tile[r * NR + c]!;
-      }
-    }
-  }
-}
-
-// The float32 twin of macroKernel, with sgemm's roundings (src/wasm/assembly/f32.ts): each
-// tile is scaled by alpha in float32, then written over C (first panel, beta = 0: so a -0
-// survives, as sgemm stores it) or added to it in float32.
-function macroKernel32(mc: number, nc: number, kc: number, alpha: number, overwrite: boolean, ap: Float64Array, bp: Float64Array, C: FloatArray, offC: number, ldc: number, diagonal: number): void {
+// upper-only part, a tile whose first row lies below its last column is skipped. Float32
+// (`single`) takes sgemm's roundings (src/wasm/assembly/f32.ts): the tile is scaled by alpha
+// in float32, then written over C (first panel with beta = 0, so a −0 survives as sgemm
+// stores it) or added to it in float32.
+function macroKernel(mc: number, nc: number, kc: number, alpha: number, single: boolean, overwrite: boolean, ap: Float64Array, bp: Float64Array, C: FloatArray, offC: number, ldc: number, diagonal: number): void {
   const fround = Math.fround;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = Math.min(NR, nc - jr);
     for (let ir = 0; ir < mc; ir += MR) {
       if (ir > diagonal + jr + cols - 1) break;
       const rows = Math.min(MR, mc - ir);
-      float32Tile(kc, ap, ir * kc, bp, jr * kc, tile);
+      if (single) float32Tile(kc, ap, ir * kc, bp, jr * kc, tile);
+      else microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
       const base = offC + ir * ldc + jr;
       for (let r = 0; r < rows; r++) {
         const row = base + r * ldc;
+        if (!single) {
+          for (let c = 0; c < cols; c++) C[row + c] = C[row + c]! + alpha * tile[r * NR + c]!;
+          continue;
+        }
         for (let c = 0; c < cols; c++) {
           const t = fround(alpha * tile[r * NR + c]!);
           C[row + c] = overwrite ? t : fround(t + C[row + c]!);
