@@ -7,6 +7,7 @@ import { drive } from '../../src/core/iterate.js';
 import { toJSON } from '../../src/core/json.js';
 import { LatentSpaceError } from '../../src/core/errors.js';
 import { onBothBackends } from '../helpers/backends.js';
+import { errorOf } from '../helpers/errors.js';
 
 /** Small training data, always a fresh copy (checks mutate nothing, but compare against it). */
 export type Rows = number[][];
@@ -95,16 +96,7 @@ export async function asyncErrorOf(f: () => Promise<unknown>): Promise<LatentSpa
   throw new Error('expected a LatentSpaceError, but the promise resolved');
 }
 
-/** The LatentSpaceError `f` throws. */
-export function errorOf(f: () => unknown): LatentSpaceError {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof LatentSpaceError)) throw new Error(`expected a LatentSpaceError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return e;
-  }
-  throw new Error('expected a LatentSpaceError, but the call returned');
-}
+export { errorOf };
 
 /**
  * Where a and b differ bit for bit (typed arrays byte by byte, numbers by Object.is, so -0

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { LatentSpaceError } from '../../src/core/errors.js';
+import { errorOf } from '../helpers/errors.js';
 
 /** x · 2^k in two exact steps (independent of the library's own helper). */
 export function ldexp(x: number, k: number): number {
@@ -52,13 +53,4 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1
   }
 }
 
-/** The LatentSpaceError `f` throws (failing on any other outcome). */
-export function errorOf(f: () => unknown): LatentSpaceError {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof LatentSpaceError)) expect.fail(`threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
-    return e;
-  }
-  return expect.fail('returned instead of throwing');
-}
+export { errorOf };

@@ -11,3 +11,14 @@ export function codeOf(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The LatentSpaceError `f` throws (failing the test on any other error, or when it returns). */
+export function errorOf(f: () => unknown): LatentSpaceError {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof LatentSpaceError)) expect.fail(`expected a LatentSpaceError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    return e;
+  }
+  return expect.fail('expected a LatentSpaceError, but the call returned');
+}

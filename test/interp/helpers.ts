@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { DiagonalGaussian, FullGaussian, Gaussian } from '../../src/interp/index.js';
 
-export { errorOf } from '../kmeans/data.js';
+export { errorOf } from '../helpers/errors.js';
 
 /** B·Bᵀ + eps·I for the d × d entries of B (row-major): a positive definite covariance. */
 export function spd(d: number, B: readonly number[], eps = 0.1): number[][] {

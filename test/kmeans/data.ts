@@ -1,38 +1,8 @@
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import type { LatentSpaceError } from '../../src/core/errors.js';
 import type { Matrix } from '../../src/core/matrix.js';
 
-/** The LatentSpaceError that `f` throws (fails the test when it throws nothing). */
-export function errorOf(f: () => unknown): LatentSpaceError {
-  try {
-    f();
-  } catch (e) {
-    return e as LatentSpaceError;
-  }
-  throw new Error('expected a LatentSpaceError');
-}
-
-let digits: Matrix<Float64Array> | undefined;
-
-/**
- * The `mnist` package's 10,000 digits as one (10000 × 784) matrix in [0, 1], ordered by
- * class, exactly as test/fixtures/kmeans/export-mnist.mjs exported them for scikit-learn
- * (through bench/data.mjs, which reads them the same way).
- */
-export function mnistDigits(): Matrix<Float64Array> {
-  if (digits !== undefined) return digits;
-  const mnist = createRequire(import.meta.url)('mnist') as { raw: number[]; length: number }[];
-  const rows = mnist.reduce((s, digit) => s + digit.length, 0);
-  const data = new Float64Array(rows * 784);
-  let row = 0;
-  for (const digit of mnist) {
-    data.set(digit.raw, row * 784);
-    row += digit.length;
-  }
-  digits = { rows, cols: 784, data };
-  return digits;
-}
+export { errorOf } from '../helpers/errors.js';
+export { mnistDigits } from '../helpers/mnist.js';
 
 /** A fixture file of test/fixtures/kmeans. */
 export function fixture<T>(name: string): T {

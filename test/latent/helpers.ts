@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-export { errorOf } from '../kmeans/data.js';
+export { errorOf } from '../helpers/errors.js';
 
 export type Metric = 'euclidean' | 'cosine' | 'dot';
 

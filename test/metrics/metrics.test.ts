@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as metrics from '../../src/metrics/index.js';
 import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
-import { errorOf } from '../kmeans/data.js';
+import { errorOf } from '../helpers/errors.js';
 
 /** Labels in [0, k) from a seed (an LCG independent of the library). */
 function labelsOf(n: number, k: number, seed: number): number[] {

@@ -5,7 +5,7 @@ import * as vae from '../../src/vae/index.js';
 import { initSync, useBackend } from '../../src/wasm/index.js';
 import { setKernels } from '../../src/linalg/backend.js';
 import { afterAll, beforeAll } from 'vitest';
-import { mnistDigits } from '../kmeans/data.js';
+import { mnistDigits } from '../helpers/mnist.js';
 
 /** n binary 12-pixel pictures, one of three bars lit, 10% of pixels flipped. */
 function bars(n: number, seed: number): Matrix<Float64Array> {

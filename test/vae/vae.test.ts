@@ -6,7 +6,7 @@ import { Random } from '../../src/core/random.js';
 import * as interp from '../../src/interp/index.js';
 import * as vae from '../../src/vae/index.js';
 import { codeOf } from '../helpers/errors.js';
-import { errorOf } from '../kmeans/data.js';
+import { errorOf } from '../helpers/errors.js';
 
 /**
  * n binary "pictures" of 12 pixels: each row lights one of three bars (pixels 0–3, 4–7 or
