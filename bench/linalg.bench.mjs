@@ -1,10 +1,11 @@
 // latentspace/linalg against its peers: matrix products, the symmetric eigensolver and
 // squared-distance matrices. Imports the built package (dist/): run `npm run bench`, or
 // `npm run build && node --expose-gc bench/linalg.bench.mjs`.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { closeTo, fillRandom, loadPeer, maxAbsDiff, runCase } from './harness.mjs';
-import { covariance, loadMnist } from './data.mjs';
+import { closeTo, fillRandom, loadPeer, maxAbsDiff, runCase, targetList } from './harness.mjs';
+import { covariance, loadFaces, loadMnist } from './data.mjs';
 import * as linalg from '../dist/linalg.js';
 
 const require = createRequire(import.meta.url);
@@ -259,5 +260,52 @@ await runCase({
     { label: 'distance kernel on resident X (the k-means step) vs plain loop', ours: 'latentspace wasm kernel, X resident', peer: 'plain JS double loop', min: 10 },
   ],
 });
+
+// ---- 5. full SVD of the 400 × 4096 Olivetti faces (issue 19) ---------------------------
+// numpy (LAPACK dgesdd, OpenBLAS held to one thread) runs in a child process right after
+// ours; its time is measured inside Python (median of 5 after a warm-up).
+const faces = loadFaces();
+const F = { rows: faces.rows, cols: faces.cols, data: faces.data };
+/** Largest |A − U·diag(s)·Vᵀ| over a sample of entries, relative to s₀. */
+function svdCheck(out) {
+  let worst = 0;
+  for (let i = 0; i < F.rows; i += 13) {
+    for (let j = 0; j < F.cols; j += 101) {
+      let x = 0;
+      for (let c = 0; c < out.s.length; c++) x += out.U.data[i * out.U.cols + c] * out.s[c] * out.V.data[j * out.V.cols + c];
+      worst = Math.max(worst, Math.abs(x - F.data[i * F.cols + j]));
+    }
+  }
+  return worst <= 1e-11 * out.s[0] ? undefined : `max |A − USVᵀ| = ${worst.toExponential(2)} on sampled entries`;
+}
+const svdResult = await runCase({
+  id: 'svd-faces-400x4096',
+  title: `svd, ${F.rows} × ${F.cols} Olivetti faces (pixels / 255), all ${F.rows} triplets`,
+  reps: 9,
+  warmup: 2,
+  contenders: [
+    oursWasm('latentspace svd (wasm)', () => linalg.svd(F), { check: svdCheck }),
+    oursJs('latentspace svd (ts)', () => linalg.svd(F), { check: svdCheck, reps: 3, warmup: 1 }),
+  ],
+});
+const numpySvd = spawnSync('/usr/bin/python3', ['-c', `
+import sys, time, json, numpy as np
+F = np.frombuffer(sys.stdin.buffer.read(), dtype=np.uint8).reshape(400, 4096) / 255.0
+np.linalg.svd(F, full_matrices=False)
+ts = []
+for _ in range(5):
+    t = time.perf_counter(); np.linalg.svd(F, full_matrices=False); ts.append(time.perf_counter() - t)
+print(json.dumps(sorted(ts)[2] * 1000))
+`], { input: faces.pixels, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+const svdTargets = targetList('latentspace svd (wasm)');
+const oursSvd = svdResult?.results?.find?.((r) => r.name === 'latentspace svd (wasm)')?.median;
+if (numpySvd.status === 0 && oursSvd) {
+  const np = Number(numpySvd.stdout.trim());
+  console.log(`  numpy.linalg.svd (LAPACK dgesdd, 1 thread): ${np.toFixed(0)} ms (median of 5); ours ÷ numpy = ${(oursSvd / np).toFixed(2)}×`);
+  svdTargets.target('svd 400 × 4096 (WASM) within 1.5× numpy\'s time', np / oursSvd, 0.667);
+} else {
+  console.log(`  numpy: not measured (${numpySvd.status === 0 ? 'no median of ours' : String(numpySvd.stderr).split('\n')[0]})`);
+}
+svdTargets.write('svd-faces-400x4096-numpy', 'svd of the faces against numpy');
 
 onJs();

@@ -2,7 +2,10 @@ import { finiteResults } from '../core/errors.js';
 import { ldexp, maxAbs, scaleExponent, scaleInPlace } from '../core/math.js';
 import { asMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkOptions, optionNames } from '../core/options.js';
-import { bidiagonalize, bidiagonalQR } from './kernels/bidiagonal.js';
+import { bidiagonalQR } from './kernels/bidiagonal.js';
+import { bidiagonalize } from './kernels/bidiagonalize.js';
+import { regionKernel } from './kernels/dispatch.js';
+import type { Region } from './kernels/types.js';
 import { argsort, setIdentity } from './kernels/givens.js';
 import { applySequence } from './kernels/householder.js';
 import { lqApply } from './kernels/lq.js';
@@ -34,8 +37,9 @@ const SVD_OPTION_NAMES = /* @__PURE__ */ optionNames<SvdOptions>()('k');
 /**
  * Thin (or truncated) singular value decomposition A = U·diag(s)·Vᵀ.
  *
- * Golub-Kahan Householder bidiagonalisation and implicit-shift QR on the bidiagonal,
- * with the singular vectors accumulated as rows and the reflectors applied in blocks.
+ * Golub-Kahan Householder bidiagonalisation (blocked, half of it in gemm) and
+ * implicit-shift QR on the bidiagonal, with the singular vectors accumulated as rows and
+ * the reflectors applied in blocks.
  * Wide matrices (n ≥ 11m/6, LAPACK's crossover) are first reduced by a blocked LQ
  * factorisation to an m × m triangle (tall ones likewise, through their transpose), as
  * LAPACK's dgesdd does: accurate as the direct path (no Gram matrix), with the trailing
@@ -188,26 +192,58 @@ function svdBidiagonal(m: number, n: number, A: Float64Array, k: number, want: W
   const e = new Float64Array(Math.max(n - 1, 0));
   const tauL = new Float64Array(n);
   const tauR = new Float64Array(Math.max(n - 1, 0));
-  bidiagonalize(m, n, A, n, d, e, tauL, tauR);
-  const Ut = want === 'right' ? null : new Float64Array(n * n);
-  const Vt = want === 'left' ? null : new Float64Array(n * n);
-  if (Ut) setIdentity(n, Ut, 0, n);
-  if (Vt) setIdentity(n, Vt, 0, n);
-  bidiagonalQR(n, d, e, Ut, Vt, n);
-  const order = argsort(n, d, true);
-  const s = new Float64Array(k);
-  for (let c = 0; c < k; c++) s[c] = d[order[c]!]!;
-  // U = Q_L·[U_B; 0] and V = Q_R·V_B, for the selected columns only.
+  reduceToBidiagonal(m, n, A, d, e, tauL, tauR);
+  // The bidiagonal's singular vectors live in the kernels' memory, where the QR sweeps'
+  // rotations are applied in place.
+  const Ut = want === 'right' ? null : identityRegion(A, n);
+  const Vt = want === 'left' ? null : identityRegion(A, n);
+  try {
+    bidiagonalQR(n, d, e, Ut, Vt, n);
+    const order = argsort(n, d, true);
+    const s = new Float64Array(k);
+    for (let c = 0; c < k; c++) s[c] = d[order[c]!]!;
+    return backTransform(m, n, k, A, tauL, tauR, s, order, Ut, Vt);
+  } finally {
+    Ut?.release();
+    Vt?.release();
+  }
+}
+
+function identityRegion(like: Float64Array, n: number): Region<Float64Array> {
+  const R = regionKernel()(like, n * n);
+  setIdentity(n, R.view(), 0, n);
+  return R;
+}
+
+// U = Q_L·[U_B; 0] and V = Q_R·V_B, for the selected columns only (each region's view
+// taken when it is read: the first back-transformation's kernels may detach the other's).
+function backTransform(
+  m: number, n: number, k: number, A: Float64Array, tauL: Float64Array, tauR: Float64Array,
+  s: Float64Array, order: Int32Array, Ut: Region<Float64Array> | null, Vt: Region<Float64Array> | null,
+): SvdResult {
   let U = empty(m), V = empty(n);
   if (Ut) {
-    U = { rows: m, cols: k, data: selectColumns(m, n, k, Ut, order) };
+    U = { rows: m, cols: k, data: selectColumns(m, n, k, Ut.view(), order) };
     applySequence({ storage: 'cols', shift: 0, total: m, k: n, side: 'left', trans: false }, A, 0, n, tauL, k, U.data, 0, k);
   }
   if (Vt) {
-    V = { rows: n, cols: k, data: selectColumns(n, n, k, Vt, order) };
+    V = { rows: n, cols: k, data: selectColumns(n, n, k, Vt.view(), order) };
     applySequence({ storage: 'rows', shift: 1, total: n, k: n - 1, side: 'left', trans: false }, A, 0, n, tauR, k, V.data, 0, k);
   }
   return { U, s, V };
+}
+
+// In the kernels' memory, where the panels' trailing updates (gemm) work in place; copied
+// back for the back-transformations.
+function reduceToBidiagonal(m: number, n: number, A: Float64Array, d: Float64Array, e: Float64Array, tauL: Float64Array, tauR: Float64Array): void {
+  const R = regionKernel()(A, m * n);
+  try {
+    R.view().set(A.subarray(0, m * n));
+    bidiagonalize(m, n, R, d, e, tauL, tauR);
+    A.set(R.view().subarray(0, m * n));
+  } finally {
+    R.release();
+  }
 }
 
 // (rows × k) matrix whose column c is row order[c] of Xt (length n), zero-padded below.

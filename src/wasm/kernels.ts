@@ -43,6 +43,8 @@ export interface WasmExports {
     trans: number, m: number, total: number, k: number, shift: number,
     v: number, ldv: number, tau: number, c: number, ldc: number, work: number,
   ): void;
+  drotchain(n: number, x: number, ld: number, count: number, cs: number, sn: number): void;
+  dgemv(trans: number, m: number, n: number, a: number, lda: number, x: number, incx: number, y: number): void;
   dsecularWork(k: number): number;
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
   dtsnerep2Work(): number;
@@ -440,6 +442,30 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const pw = c.scratch(ex.dreflectWork(m, total, k, shift));
       if (!c.commit()) return jsKernels.applyReflectorsRight(trans, m, total, k, shift, V, offV, ldv, tau, C, offC, ldc);
       ex.dreflect(+trans, m, total, k, shift, pv, ldvW, pt, pc, ldcW, pw);
+      c.finish();
+    },
+
+    gemv(trans, m, n, A, offA, lda, x, offX, incX, y, offY) {
+      if (m <= 0 || n <= 0) return jsKernels.gemv(trans, m, n, A, offA, lda, x, offX, incX, y, offY);
+      // A is a region's view in the bidiagonalisation (read in place, x a column or row of it).
+      const c = call.begin();
+      const pa = c.input(A, offA, lda, m, n), ldaW = c.ld;
+      const px = c.input(x, offX, incX, trans ? m : n, 1), incW = c.ld;
+      const len = trans ? n : m;
+      const py = c.output(y, offY, len, 1, len);
+      if (!c.commit()) return jsKernels.gemv(trans, m, n, A, offA, lda, x, offX, incX, y, offY);
+      ex.dgemv(+trans, m, n, pa, ldaW, px, incW, py);
+      c.finish();
+    },
+
+    rotateChain(n, X, offX, ld, j0, j1, cs, sn) {
+      if (n <= 0 || j1 <= j0) return;
+      // X is a region's view in the SVD (rotated in place, no copy); rows j0 … j1 otherwise.
+      const c = call.begin();
+      const pc = c.vector(cs, j0, j1 - j0), ps = c.vector(sn, j0, j1 - j0);
+      const px = c.output(X, offX + j0 * ld, ld, j1 - j0 + 1, n, true), ldW = c.ld;
+      if (!c.commit()) return jsKernels.rotateChain(n, X, offX, ld, j0, j1, cs, sn);
+      ex.drotchain(n, px, ldW, j1 - j0, pc, ps);
       c.finish();
     },
 

@@ -198,7 +198,8 @@ describe.each(backendNames)('pca on the %s backend', (backend) => {
     expect(pca.fit(randomMatrix(40, 600, 2), { nComponents: 5 }).solver).toBe('covariance');
     expect(pca.fit(randomMatrix(300, 600, 2), { nComponents: 5 }).solver).toBe('randomized');
     expect(pca.fit(randomMatrix(40, 30, 3), { nComponents: 5 }).solver).toBe('full');
-    expect(pca.fit(randomMatrix(300, 600, 2), { nComponents: 0.5 }).solver).toBe('full');
+    // Smaller side ≤ 1000, larger > 500: the covariance solver (test/pca/auto-rule.test.ts).
+    expect(pca.fit(randomMatrix(300, 600, 2), { nComponents: 0.5 }).solver).toBe('covariance');
   });
 });
 

@@ -4,6 +4,8 @@ import { axpy, dot } from './blas1.js';
 import { argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
+import { rotateChain } from './givens.js';
+import { gemv } from './gemv.js';
 import { gemm } from './gemm.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
@@ -41,6 +43,10 @@ export const axpyKernel = (): Kernels['axpy'] => registeredKernels()?.axpy ?? ax
 export const tridiagonalizeKernel = (): Kernels['tridiagonalize'] => registeredKernels()?.tridiagonalize ?? tridiagonalize;
 /** The active reflector back-transformation kernel. */
 export const applyReflectorsRightKernel = (): Kernels['applyReflectorsRight'] => registeredKernels()?.applyReflectorsRight ?? applyReflectorsRight;
+/** The active matrix-vector product kernel (the bidiagonalisation's panels). */
+export const gemvKernel = (): Kernels['gemv'] => registeredKernels()?.gemv ?? gemv;
+/** The active rotation-sequence kernel (the bidiagonal QR's sweeps). */
+export const rotateChainKernel = (): Kernels['rotateChain'] => registeredKernels()?.rotateChain ?? rotateChain;
 /** The active secular-equation kernel. */
 export const secularEigenKernel = (): Kernels['secularEigen'] => registeredKernels()?.secularEigen ?? secularEigen;
 /** The active 2-D Barnes-Hut repulsion kernel. */

@@ -96,3 +96,47 @@ export function argsort(n: number, key: Float64Array, descending: boolean, keyOf
   idx.sort((a, b) => sign * (key[keyOff + a]! - key[keyOff + b]!) || a - b);
   return idx;
 }
+
+/**
+ * Applies the rotations j = j0 … j1−1 (cosines cs[j], sines sn[j]), in that order, each
+ * to rows j and j + 1 of X (rows of length n from offset offX, leading dimension ld), as
+ * `rotateRows` would one after another — the same operations on every entry, so the same
+ * bits — but three at a time in one pass over four rows: each entry is loaded and stored
+ * once per pass instead of once per rotation (a QR sweep's rotations, 12n³ flops of the
+ * bidiagonal SVD, are bound by those moves). Identity rotations are skipped, as
+ * `rotateRows` skips them. The TypeScript `rotateChain` kernel (WebAssembly: 2 entries per
+ * SIMD lane pair, the same bits).
+ *
+ * @example
+ * ```ts
+ * const X = new Float64Array([1, 0, 0]); // three rows of one entry
+ * rotateChain(1, X, 0, 1, 0, 2, new Float64Array([0, 0]), new Float64Array([1, 1]));
+ * Array.from(X); // [0, 0, -1]: rows (0, 1) then (1, 2) turned by 90°
+ * ```
+ */
+export function rotateChain(n: number, X: Float64Array, offX: number, ld: number, j0: number, j1: number, cs: Float64Array, sn: Float64Array): void {
+  let j = j0;
+  while (j < j1) {
+    if (j + 3 <= j1 && !isIdentity(cs, sn, j) && !isIdentity(cs, sn, j + 1) && !isIdentity(cs, sn, j + 2)) {
+      const r0 = offX + j * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+      const c0 = cs[j]!, s0 = sn[j]!, c1 = cs[j + 1]!, s1 = sn[j + 1]!, c2 = cs[j + 2]!, s2 = sn[j + 2]!;
+      for (let q = 0; q < n; q++) {
+        const x0 = X[r0 + q]!, x1 = X[r1 + q]!;
+        X[r0 + q] = c0 * x0 + s0 * x1;
+        const y1 = c0 * x1 - s0 * x0;
+        const x2 = X[r2 + q]!;
+        X[r1 + q] = c1 * y1 + s1 * x2;
+        const y2 = c1 * x2 - s1 * y1;
+        const x3 = X[r3 + q]!;
+        X[r2 + q] = c2 * y2 + s2 * x3;
+        X[r3 + q] = c2 * x3 - s2 * y2;
+      }
+      j += 3;
+    } else {
+      rotateRows(n, X, offX + j * ld, offX + (j + 1) * ld, cs[j]!, sn[j]!);
+      j++;
+    }
+  }
+}
+
+const isIdentity = (cs: Float64Array, sn: Float64Array, j: number): boolean => sn[j] === 0 && cs[j] === 1;

@@ -10,6 +10,8 @@ import { tridiagonalize } from './tridiagonalize.js';
 import { tsneRepulsion2 } from './tsne.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
+import { rotateChain } from './givens.js';
+import { gemv } from './gemv.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -25,6 +27,8 @@ export const jsKernels: Kernels = {
   axpy,
   tridiagonalize,
   applyReflectorsRight,
+  gemv,
+  rotateChain,
   secularEigen,
   tsneRepulsion2,
   fisherRaoDiagonalSq,

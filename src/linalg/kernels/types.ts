@@ -114,6 +114,20 @@ export interface Kernels {
     V: Float64Array, offV: number, ldv: number, tau: Float64Array, C: Float64Array, offC: number, ldc: number,
   ): void;
   /**
+   * y ← op(A)·x (float64): with `trans`, y (n entries) = Aᵀ·x for x (m); else y (m) = A·x
+   * for x (n). A (m × n) at offA with leading dimension lda, x with stride incX (it may lie
+   * in A), y contiguous at offY. The summation order is fixed (see ./gemv.ts): the panels of
+   * the blocked bidiagonalisation.
+   */
+  gemv(trans: boolean, m: number, n: number, A: Float64Array, offA: number, lda: number, x: Float64Array, offX: number, incX: number, y: Float64Array, offY: number): void;
+  /**
+   * The plane rotations j = j0 … j1−1, in order, each to rows j and j + 1 of X (float64;
+   * rows of n entries from offset offX, leading dimension ld): (x_j, x_{j+1}) ←
+   * (c·x_j + s·x_{j+1}, c·x_{j+1} − s·x_j) with c = cs[j], s = sn[j]; an identity rotation
+   * (s = 0, c = 1) is skipped. One QR sweep of the bidiagonal SVD on its singular vectors.
+   */
+  rotateChain(n: number, X: Float64Array, offX: number, ld: number, j0: number, j1: number, cs: Float64Array, sn: Float64Array): void;
+  /**
    * Eigen-decomposition of D + ρ·z·zᵀ (float64), the merge step of divide and conquer, for
    * strictly increasing d (k), ρ > 0 and z without zero entries: the eigenvalues,
    * ascending, into `lambda` (k) and the unit eigenvectors into the rows of U (k × k,

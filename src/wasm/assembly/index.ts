@@ -8,6 +8,8 @@ export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } fro
 export { dtsnerep2, dtsnerep2Work } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
 export { dadam, sadam } from './optim';
+export { drotchain } from './givens';
+export { dgemv } from './gemv';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
