@@ -8,6 +8,7 @@ export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } fro
 export { dtsnerep2, dtsnerep2Work } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
 export { dadam, sadam } from './optim';
+export { dclustersums, sclustersums, dcolumnsums, scolumnsums, dshifttof32, dassigned, sassigned, dargmin2, sargmin2, gatherrows } from './clusters';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
