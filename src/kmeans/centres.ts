@@ -1,6 +1,8 @@
 import type { FloatArray } from '../core/matrix.js';
 import type { PreparedSource } from './source-types.js';
 import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
+import { addRows } from '../linalg/kernels/clusters.js';
+import { assignedSqDistancesKernel, clusterSumsKernel } from '../linalg/kernels/dispatch.js';
 
 // A row that changes cluster is taken out of one sum and added to another, with the same
 // grouped sweeps as a rebuild but over rows scattered in memory: about three times the
@@ -9,42 +11,37 @@ import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
 const MOVE_COST = 3;
 
 /**
- * sums[o …] += sign · Σ w[i]·x[row i] over rows[from … to) (row indices times d), eight rows per
- * sweep, so each entry of the sum is loaded and stored once per eight rows (measured 1.4×
- * faster than four on MNIST rows; the weights cost nothing measurable).
+ * Groups `count` rows by cluster, row `row(t)` going to cluster `label(t)`: a counting sort
+ * into `order` from position `at` (rows of cluster c at order[ends[c − 1] … ends[c]),
+ * ends[−1] = at, with `ends` of length k + 1, its last entry unused), adding sign · w to
+ * mass[c] for each row.
  *
  * @example
  * ```ts
- * const sums = new Float64Array(2);
- * addRows(sums, 0, new Float64Array([1, 2, 3, 4]), 2, Int32Array.of(0, 1), 0, 2, undefined);
- * sums; // Float64Array [4, 6]
+ * const order = new Int32Array(3), ends = new Int32Array(3), mass = new Float64Array(2);
+ * groupRows(mass, 2, 3, (t) => t, (t) => t % 2, undefined, order, ends, 1); // order [0, 2, 1], ends [2, 3, …]
  * ```
  */
-export function addRows(sums: Float64Array, o: number, x: FloatArray, d: number, rows: Int32Array, from: number, to: number, w: Float64Array | undefined, sign = 1): void {
-  const weight = (i: number): number => (w === undefined ? sign : sign * w[i]!);
-  let t = from;
-  for (; t + 8 <= to; t += 8) {
-    const i0 = rows[t]!, i1 = rows[t + 1]!, i2 = rows[t + 2]!, i3 = rows[t + 3]!;
-    const i4 = rows[t + 4]!, i5 = rows[t + 5]!, i6 = rows[t + 6]!, i7 = rows[t + 7]!;
-    const p0 = i0 * d, p1 = i1 * d, p2 = i2 * d, p3 = i3 * d, p4 = i4 * d, p5 = i5 * d, p6 = i6 * d, p7 = i7 * d;
-    const w0 = weight(i0), w1 = weight(i1), w2 = weight(i2), w3 = weight(i3);
-    const w4 = weight(i4), w5 = weight(i5), w6 = weight(i6), w7 = weight(i7);
-    for (let j = 0; j < d; j++) {
-      sums[o + j] = sums[o + j]! + (((w0 * x[p0 + j]! + w1 * x[p1 + j]!) + (w2 * x[p2 + j]! + w3 * x[p3 + j]!)) +
-        ((w4 * x[p4 + j]! + w5 * x[p5 + j]!) + (w6 * x[p6 + j]! + w7 * x[p7 + j]!)));
-    }
-  }
-  for (; t < to; t++) {
-    const i = rows[t]!, p = i * d, wi = weight(i);
-    for (let j = 0; j < d; j++) sums[o + j] = sums[o + j]! + wi * x[p + j]!;
+export function groupRows(
+  mass: Float64Array, k: number, count: number, row: (t: number) => number, label: (t: number) => number,
+  w: Float64Array | undefined, order: Int32Array, ends: Int32Array, sign: number, at = 0,
+): void {
+  ends.fill(0);
+  for (let t = 0; t < count; t++) ends[label(t) + 1] = ends[label(t) + 1]! + 1;
+  ends[0] = at;
+  for (let c = 0; c < k; c++) ends[c + 1] = ends[c + 1]! + ends[c]!;
+  for (let t = 0; t < count; t++) {
+    const c = label(t), i = row(t);
+    order[ends[c]!++] = i;
+    mass[c] = mass[c]! + sign * (w === undefined ? 1 : w[i]!);
   }
 }
 
 /**
  * sums[c] += sign · Σ w·x and mass[c] += sign · Σ w over `count` rows, row `row(t)` going
- * to cluster `label(t)` (sign −1 takes rows out). The rows are first grouped by cluster (a
- * counting sort into `order`, with `starts` of length k + 1) so each cluster's sum is
- * swept once per eight rows.
+ * to cluster `label(t)` (sign −1 takes rows out). The rows are first grouped by cluster
+ * ({@link groupRows}, `starts` of length k + 1) so each cluster's sum is swept once per
+ * eight rows.
  *
  * @example
  * ```ts
@@ -58,15 +55,7 @@ export function addGrouped(
   row: (t: number) => number, label: (t: number) => number, w: Float64Array | undefined,
   order: Int32Array, starts: Int32Array, sign = 1,
 ): void {
-  starts.fill(0);
-  for (let t = 0; t < count; t++) starts[label(t) + 1] = starts[label(t) + 1]! + 1;
-  for (let c = 0; c < k; c++) starts[c + 1] = starts[c + 1]! + starts[c]!;
-  for (let t = 0; t < count; t++) {
-    const c = label(t), i = row(t);
-    order[starts[c]!++] = i;
-    mass[c] = mass[c]! + sign * (w === undefined ? 1 : w[i]!);
-  }
-  // starts[c] now holds the end of group c; the group begins where group c − 1 ended.
+  groupRows(mass, k, count, row, label, w, order, starts, sign);
   for (let c = 0, from = 0; c < k; c++) {
     const to = starts[c]!;
     if (to > from) addRows(sums, c * d, x, d, order, from, to, w, sign);
@@ -77,8 +66,10 @@ export function addGrouped(
 /**
  * The labels of a fit and, for each cluster, Σw·x, Σw and Σw‖x‖² over its rows, kept in
  * step with the labels as solvers commit them block by block. A pass either rebuilds the
- * sums (grouping each block's rows by cluster while the block is still in cache) or, when
- * few rows changed cluster last time, moves only the rows that changed; a rebuild also
+ * sums or, when few rows changed cluster last time, moves only the rows that changed; the
+ * rows are grouped by cluster block by block as they are committed, and added by one
+ * `clusterSums` kernel call over the resident rows when the pass ends (Σw and Σw‖x‖² as
+ * they are committed: they cost O(1) per row). A rebuild also
  * follows whenever as many rows as there are have been moved since the last one, which
  * bounds the rounding drift of the moves.
  *
@@ -94,8 +85,14 @@ export class Assignment {
   readonly sums: Float64Array;
   readonly mass: Float64Array;
   private readonly sqsum: Float64Array;
+  // The rows of the pass grouped block by block, cluster by cluster, and the segments of
+  // `order` (cluster, end, sign) they form: summed by one kernel call when the pass ends
+  // (see end()), in the order the blocks were labelled.
   private readonly order: Int32Array;
-  private readonly starts: Int32Array;
+  private segments = new Int32Array(0);
+  private nOrder = 0;
+  private nSegments = 0;
+  private readonly ends: Int32Array;
   // The rows of a block that changed cluster, and the cluster each left.
   private readonly changed: Int32Array;
   private readonly left: Int32Array;
@@ -110,8 +107,9 @@ export class Assignment {
     this.sums = new Float64Array(k * src.d);
     this.mass = new Float64Array(k);
     this.sqsum = new Float64Array(k);
-    this.order = new Int32Array(maxBlock);
-    this.starts = new Int32Array(k + 1);
+    // A pass adds every row (a rebuild) or takes out and adds back each moved row.
+    this.order = new Int32Array(2 * src.n);
+    this.ends = new Int32Array(k + 1);
     this.changed = new Int32Array(maxBlock);
     this.left = new Int32Array(maxBlock);
   }
@@ -119,6 +117,8 @@ export class Assignment {
   /** Starts a pass. */
   begin(): void {
     this.moved = 0;
+    this.nOrder = 0;
+    this.nSegments = 0;
     if (this.rebuild) {
       this.sums.fill(0);
       this.mass.fill(0);
@@ -150,9 +150,10 @@ export class Assignment {
     }
   }
 
-  /** Ends a pass and chooses how the next one keeps the sums. */
+  /** Ends a pass (its rows join the sums) and chooses how the next one keeps the sums. */
   end(): void {
-    const n = this.src.n;
+    const { n, d } = this.src;
+    clusterSumsKernel()(n, d, this.src.rows.view(), this.order, this.nSegments, this.segments, this.w ?? null, this.sums);
     // The first pass labels every row (moved = n) yet says nothing of the next one, which
     // typically moves a fraction of the rows: it starts incremental.
     const first = !this.started;
@@ -183,15 +184,33 @@ export class Assignment {
     return Math.max(0, total);
   }
 
+  private segment(c: number, end: number, sign: number): void {
+    if (3 * this.nSegments + 3 > this.segments.length) {
+      const grown = new Int32Array(Math.max(96, 2 * this.segments.length));
+      grown.set(this.segments);
+      this.segments = grown;
+    }
+    this.segments.set([c, end, sign], 3 * this.nSegments++);
+  }
+
   private weight(i: number): number {
     return this.w === undefined ? 1 : this.w[i]!;
   }
 
-  /** Adds (sign 1) or removes (−1) `count` rows, row(t) in cluster label(t), from the sums. */
+  /**
+   * Adds (sign 1) or removes (−1) `count` rows, row(t) in cluster label(t): to the masses
+   * and Σw‖x − m‖² now, to the sums at the end of the pass (grouped by cluster into `order`).
+   */
   private add(count: number, row: (t: number) => number, label: (t: number) => number, sign: number): void {
-    const { k, sqsum, w } = this;
-    const { x, d, norms } = this.src;
-    addGrouped(this.sums, this.mass, x, d, k, count, row, label, w, this.order, this.starts, sign);
+    const { k, sqsum, w, ends } = this;
+    const { norms } = this.src;
+    groupRows(this.mass, k, count, row, label, w, this.order, ends, sign, this.nOrder);
+    for (let c = 0, from = this.nOrder; c < k; c++) {
+      const to = ends[c]!;
+      if (to > from) this.segment(c, to, sign);
+      from = to;
+    }
+    this.nOrder += count;
     for (let t = 0; t < count; t++) {
       const i = row(t), c = label(t);
       sqsum[c] = sqsum[c]! + sign * this.weight(i) * norms[i]!;
@@ -284,7 +303,8 @@ export function centreShifts(old: Float64Array, next: Float64Array, k: number, d
 }
 
 /**
- * Σ w‖x − c_label‖² computed from the differences (no cancellation), in float64.
+ * Σ w‖x − c_label‖² computed from the differences (no cancellation), in float64: each
+ * row's distance by the kernel (X may be a resident region's view), summed here in order.
  *
  * @example
  * ```ts
@@ -292,10 +312,13 @@ export function centreShifts(old: Float64Array, next: Float64Array, k: number, d
  * ```
  */
 export function exactInertia(x: FloatArray, n: number, d: number, c: FloatArray, labels: Int32Array, w: Float64Array | undefined): number {
+  const dist = new Float64Array(n);
+  // float32 centres widen exactly; the kernel subtracts in float64 as before.
+  assignedSqDistancesKernel()(n, d, x, c instanceof Float64Array ? c : Float64Array.from(c), labels, dist);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const wi = w === undefined ? 1 : w[i]!;
-    if (wi !== 0) total += wi * sqDistance(x, i * d, c, labels[i]! * d, d);
+    if (wi !== 0) total += wi * dist[i]!;
   }
   return total;
 }

@@ -1,5 +1,5 @@
 import { assertNever, describe, fail, finiteResult } from '../core/errors.js';
-import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
+import { ldexp, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
@@ -9,6 +9,8 @@ import { checkDistinct, kmeansPlusPlus, randomRows } from './init.js';
 import { freezeModel, outputCentres, sampleWeights, type KMeansModel } from './model.js';
 import { createSolver, screens, type Algorithm } from './solvers.js';
 import { columnMeans } from '../linalg/rows.js';
+import { columnSumsKernel, residentKernel } from '../linalg/kernels/dispatch.js';
+import { jsRegion } from '../linalg/kernels/resident.js';
 import { blockRows, nearest, prepareSource, type PreparedSource } from './source.js';
 
 /**
@@ -84,7 +86,8 @@ export interface SeedingOptions {
  */
 export interface KMeansOptions extends SeedingOptions {
   /**
-   * `'lloyd'`: every distance measured by the kernels (GEMM speed); `'elkan'` (Elkan 2003)
+   * `'lloyd'`: distances measured by the kernels (GEMM speed), on WebAssembly only for
+   * the rows whose bounds leave their label in doubt; `'elkan'` (Elkan 2003)
    * and `'hamerly'` (Hamerly 2010): triangle-inequality bounds skip most distances after
    * the first iterations; the same labels from the same start. `'auto'` chooses from n, k
    * and the number of features, and the model says which ran.
@@ -261,9 +264,21 @@ export interface FitData {
 export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirror = false, resident = false): FitData {
   const w = shared.weights;
   const total = w === undefined ? X.rows : w.reduce((s, v) => s + v, 0);
-  const scale = safeScaleExponent(maxAbs(X.data), X.data instanceof Float32Array ? 'float32' : 'float64');
+  const dtype = X.data instanceof Float32Array ? 'float32' : 'float64';
+  let rows = resident ? residentKernel()(X.data) : jsRegion(X.data);
+  // The column sums (for the mean) and max |x| (for the scale) in one pass of the kernels.
+  const sums = new Float64Array(X.cols);
+  const scale = safeScaleExponent(columnSumsKernel()(X.rows, X.cols, rows.view(), w ?? null, sums), dtype);
+  let mean: Float64Array = sums.map((s) => s / total);
   const Xs = { rows: X.rows, cols: X.cols, data: scaledBy(X.data, scale) };
-  const src = prepareSource(Xs, columnMeans(Xs, w, total), mirror, resident);
+  if (scale !== 0) {
+    // Rare (|x| beyond 2^±200): the scaled copy takes X's place, its mean measured anew.
+    rows.release();
+    rows = resident ? residentKernel()(Xs.data) : jsRegion(Xs.data);
+    mean = columnMeans(Xs, w, total);
+  }
+  // Only kernel memory is handed over (the source then owns it and gathers there too).
+  const src = prepareSource(Xs, mean, mirror, resident ? rows : undefined);
   try {
     if (!isMatrix(shared.init)) checkDistinct(src, w, shared.k);
   } catch (error) {
@@ -368,7 +383,8 @@ function* run(fit: FitState, start: Float64Array, runIndex: number): Generator<K
   const centroids = outputCentres(centres, k, d, X.data, fit.scale);
   const model = freezeModel({
     kind: 'kmeans', centroids, labels, converged, completed: true, algorithm: opts.algorithm, nIter: iteration,
-    inertia: finiteResult(exactInertia(X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
+    // Unscaled, the resident rows are X itself: measured there, without copying X in again.
+    inertia: finiteResult(exactInertia(fit.scale === 0 ? src.rows.view() : X.data, n, d, centroids.data, labels, w), 'X', 'the inertia Σw‖x − c‖²'),
     counts: clusterMass(labels, k, w),
   });
   return { model, stopped, ranToEnd: !stopped || iteration === opts.maxIter };
@@ -422,9 +438,11 @@ const inertiaOf = (s: KMeansStep): number => s.inertia;
 
 /**
  * Clusters the rows of X into k groups around centroids, minimising the inertia
- * Σ w‖x − c_label‖². Each Lloyd iteration measures all distances with the active
+ * Σ w‖x − c_label‖². Each Lloyd iteration measures distances with the active
  * backend's kernels (`sqDistances`, one GEMM per block of rows, and `argminRows`), ‖x‖²
- * computed once per fit; Elkan and Hamerly skip what the triangle inequality rules out.
+ * computed once per fit; on WebAssembly, rows whose triangle-inequality bounds prove their
+ * label beyond rounding keep it unmeasured (the same labels). Elkan and Hamerly skip what
+ * the triangle inequality rules out.
  * Empty clusters are re-seeded with the rows farthest from their centres.
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix; float32 stays float32

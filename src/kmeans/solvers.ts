@@ -3,7 +3,7 @@ import { allocate } from '../linalg/dtype.js';
 import { Assignment } from './centres.js';
 import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
 import { blockRows, forEachBlock, shiftedCentres, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
-import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { activeBackendName, argmin2RowsKernel, argminRowsKernel, assignedSqDistancesKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 
 /**
  * The algorithms that can run an iteration.
@@ -33,7 +33,8 @@ export interface SolverContext {
 
 /**
  * The assignment half of an iteration. Solvers differ only in how they find each row's
- * nearest centre: Lloyd measures every distance with the kernels; Elkan and Hamerly keep
+ * nearest centre: Lloyd measures distances with the kernels (all of them, or on
+ * WebAssembly those its float32 screening's bounds leave in doubt); Elkan and Hamerly keep
  * triangle-inequality bounds and measure only the distances the bounds cannot rule out.
  *
  * @example
@@ -115,24 +116,6 @@ function float32ErrorFactor(d: number): number {
   return (2 * nu) / (1 - nu);
 }
 
-/** Index of the smallest of D[off … off + k) (the first on ties); `two` receives the smallest and second smallest values. */
-function twoSmallest(D: ArrayLike<number>, off: number, k: number, two: Float64Array): number {
-  let best = 0, b1 = Infinity, b2 = Infinity;
-  for (let j = 0; j < k; j++) {
-    const v = D[off + j]!;
-    if (v < b1) {
-      b2 = b1;
-      b1 = v;
-      best = j;
-    } else if (v < b2) {
-      b2 = v;
-    }
-  }
-  two[0] = b1;
-  two[1] = b2;
-  return best;
-}
-
 /** Largest ‖c − shift‖ among the k centres (k × d). */
 function largestNorm(centres: Float64Array, k: number, shift: Float64Array): number {
   const d = shift.length;
@@ -141,16 +124,31 @@ function largestNorm(centres: Float64Array, k: number, shift: Float64Array): num
   return Math.sqrt(max);
 }
 
+// Bounds on distances are kept with this much relative slack, far above the rounding of
+// their own bookkeeping (a few float64 operations per iteration) and far below the float32
+// margin they are compared with (≈ 1e-4 relative for d = 784).
+const SLACK = 2 ** -40;
+// Past this share of rows to measure, a block is measured whole (a view of the resident
+// rows) rather than gathered row by row.
+const GATHER_MAX = 0.5;
+
 /**
- * Lloyd's iteration: a block of rows at a time, squared distances to all centres by the
- * kernel (one GEMM), nearest centre by the kernel's argmin, then the labels are committed
- * while the block is still in cache.
+ * Lloyd's iteration: squared distances to all centres by the kernel (one GEMM or direct
+ * product per block of rows), nearest centre by the kernel's argmin, the labels committed
+ * block by block.
  *
  * On the WebAssembly backend, float64 data is first screened in float32: a row whose two
  * nearest float32 distances differ by more than twice the rounding bound
  * ({@link float32DistanceError}) has the same nearest centre in exact arithmetic, hence in
  * float64; the other rows (typically well under 1 %) are measured again in float64. The
  * labels are those of the float64 computation, at nearly float32 speed.
+ *
+ * The screened pass also keeps Hamerly's bounds per row (an upper bound on the distance to
+ * its centre, a lower bound on the distance to any other, loosened by the centres' moves):
+ * a row whose bounds prove a margin above that same rounding bound keeps its label without
+ * being measured, since it is then the nearest centre in exact arithmetic, the one both the
+ * float32 screening and the float64 distances would give. So the labels are unchanged, bit
+ * for bit, and later iterations measure only the rows near a boundary.
  */
 function lloyd(ctx: SolverContext): Solver {
   const { src, k, assignment } = ctx;
@@ -161,8 +159,9 @@ function lloyd(ctx: SolverContext): Solver {
   const rechecked = new Int32Array(rows);
   const first = new Float32Array(rows), second = new Float32Array(rows);
   let screen = src.mirror !== undefined;
-  // ‖x − m‖ per row, for the screening bound.
+  // ‖x − m‖ per row, for the screening bound; the bounds and the rows to measure (screened passes).
   let roots: Float64Array | undefined;
+  let bounds: { upper: Float64Array; lower: Float64Array; labels: Int32Array; pending: Int32Array } | undefined;
 
   function exactPass(kc: KernelCentres): void {
     forEachBlock(src, kc, 0, n, undefined, (start, m, D) => {
@@ -172,34 +171,46 @@ function lloyd(ctx: SolverContext): Solver {
   }
 
   /**
-   * The screened pass: float32 distances by the kernel, the nearest and second-nearest by
-   * two calls of the kernel's argmin (the nearest masked with +∞ for the second), then the
-   * rows whose margin is within the rounding bound measured again in float64. Returns the
+   * The screened pass: the rows the bounds do not settle get float32 distances by the
+   * kernel, the nearest and second-nearest by the kernels' two-smallest scan, then the rows
+   * whose margin is within the rounding bound are measured again in float64. Returns the
    * number of rows rechecked.
    */
   function screenedPass(mirror: RowSource<Float32Array>, centres: Float64Array, kc: KernelCentres): number {
     const cmax = largestNorm(centres, k, src.shift);
     // The two nearest must differ by more than both their errors: 2 · factor · (‖x‖ + cmax)².
-    const factor = 2 * float32ErrorFactor(d);
+    const one = float32ErrorFactor(d), factor = 2 * one;
     roots ??= Float64Array.from(src.norms, Math.sqrt);
-    const root = roots;
+    bounds ??= { upper: new Float64Array(n).fill(Infinity), lower: new Float64Array(n), labels: new Int32Array(n), pending: new Int32Array(n) };
+    const root = roots, { upper, lower, labels, pending } = bounds;
+    labels.set(assignment.labels);
+    const q = unsettled(bounds, root, nearestOther(centres, k, d), cmax, factor);
+    const whole = q > GATHER_MAX * n;
     let total = 0;
-    forEachBlock(mirror, mirror.centres(centres, k), 0, n, undefined, (start, m, D) => {
-      argminRowsKernel()(m, k, D, 0, k, fresh, first);
-      for (let r = 0; r < m; r++) D[r * k + fresh[r]!] = Infinity;
-      argminRowsKernel()(m, k, D, 0, k, rechecked, second);
-      let q = 0;
+    forEachBlock(mirror, mirror.centres(centres, k), 0, whole ? n : q, whole ? undefined : pending, (start, m, D) => {
+      argmin2RowsKernel()(m, k, D, 0, k, fresh, first, second);
+      let r2 = 0;
       for (let r = 0; r < m; r++) {
-        const t = root[start + r]! + cmax;
-        if (!(second[r]! - first[r]! > factor * t * t)) queue[q++] = start + r;
+        const i = whole ? start + r : pending[start + r]!;
+        const t = root[i]! + cmax, err = one * t * t;
+        labels[i] = fresh[r]!;
+        if (second[r]! - first[r]! > factor * t * t) {
+          upper[i] = Math.sqrt(first[r]! + err) * (1 + SLACK);
+          lower[i] = Math.sqrt(Math.max(0, second[r]! - err)) * (1 - SLACK);
+        } else {
+          // Not settled in float32: measured in float64, and measured again next time.
+          upper[i] = Infinity;
+          lower[i] = 0;
+          queue[r2++] = i;
+        }
       }
-      forEachBlock(src, kc, 0, q, queue, (qs, qm, D64) => {
+      forEachBlock(src, kc, 0, r2, queue, (qs, qm, D64) => {
         argminRowsKernel()(qm, k, D64, 0, k, rechecked, null);
-        for (let t = 0; t < qm; t++) fresh[queue[qs + t]! - start] = rechecked[t]!;
+        for (let t = 0; t < qm; t++) labels[queue[qs + t]!] = rechecked[t]!;
       });
-      total += q;
-      assignment.commit(start, m, fresh);
+      total += r2;
     });
+    for (let start = 0; start < n; start += rows) assignment.commit(start, Math.min(rows, n - start), labels.subarray(start, start + rows));
     return total;
   }
 
@@ -210,20 +221,82 @@ function lloyd(ctx: SolverContext): Solver {
       if (screen && src.mirror !== undefined && activeBackendName() === 'wasm') {
         if (screenedPass(src.mirror, centres, kc) > SCREEN_MAX_RECHECK * n) screen = false;
       } else {
+        // Bounds from an earlier screened pass would miss this pass's moves.
+        bounds = undefined;
         exactPass(kc);
       }
       assignment.end();
     },
     distances: (centres) => assignedDistances(ctx, centres),
-    shifted() {},
+    shifted(shifts) {
+      if (bounds !== undefined) loosen(bounds.upper, bounds.lower, assignment.labels, shifts, SLACK);
+    },
   };
+}
+
+/**
+ * Lists in `pending` the rows whose bounds do not prove their label with a margin above
+ * `factor`·(‖x − m‖ + cmax)² (the float32 screening's), and returns how many there are.
+ * Any other centre is at least max(lower, ‖c_a − c_j‖ − upper) away (triangle inequality).
+ */
+function unsettled(
+  bounds: { upper: Float64Array; lower: Float64Array; labels: Int32Array; pending: Int32Array },
+  root: Float64Array, apart: Float64Array, cmax: number, factor: number,
+): number {
+  const { upper, lower, labels, pending } = bounds;
+  let q = 0;
+  for (let i = 0; i < upper.length; i++) {
+    const t = root[i]! + cmax, u = upper[i]! * (1 + SLACK), a = labels[i]!;
+    const l = Math.max(lower[i]!, a < 0 ? 0 : apart[a]! - u) * (1 - SLACK);
+    if (!(l > u && (l - u) * (l + u) > factor * t * t * (1 + SLACK))) pending[q++] = i;
+  }
+  return q;
+}
+
+/** Per centre, the distance to the nearest other centre (k × d, float64; +∞ when k = 1), less a relative slack for its rounding. */
+function nearestOther(centres: Float64Array, k: number, d: number): Float64Array {
+  const out = new Float64Array(k).fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const r = Math.sqrt(sqDistance(centres, a * d, centres, b * d, d)) * (1 - SLACK);
+      if (r < out[a]!) out[a] = r;
+      if (r < out[b]!) out[b] = r;
+    }
+  }
+  return out;
+}
+
+/**
+ * Hamerly's update of the bounds after the centres moved by `shifts`: the upper bound (to
+ * the row's own centre) grows by its centre's move, the lower bound (to any other) shrinks
+ * by the largest move, or the second largest for rows whose own centre moved most. Both
+ * with relative `slack` for their rounding (Hamerly's solver keeps none: 0 leaves its
+ * arithmetic exactly as it was).
+ */
+function loosen(upper: Float64Array, lower: Float64Array, labels: Int32Array, shifts: Float64Array, slack: number): void {
+  let j1 = 0, p1 = -Infinity, p2 = 0;
+  for (let j = 0; j < shifts.length; j++) {
+    const p = shifts[j]!;
+    if (p > p1) {
+      p2 = Math.max(p1, 0);
+      p1 = p;
+      j1 = j;
+    } else if (p > p2) {
+      p2 = p;
+    }
+  }
+  for (let i = 0; i < upper.length; i++) {
+    const a = labels[i]!;
+    upper[i] = (upper[i]! + shifts[a]! * (1 + slack)) * (1 + slack);
+    lower[i] = (lower[i]! - (a === j1 ? p2 : p1) * (1 + slack)) * (1 - slack);
+  }
 }
 
 /** Exact squared distance of every row to its assigned centre. */
 function assignedDistances(ctx: SolverContext, centres: Float64Array): Float64Array {
   const { src, assignment } = ctx;
   const out = new Float64Array(src.n);
-  for (let i = 0; i < src.n; i++) out[i] = sqDistance(src.x, i * src.d, centres, assignment.labels[i]! * src.d, src.d);
+  assignedSqDistancesKernel()(src.n, src.d, src.rows.view(), centres, assignment.labels, out);
   return out;
 }
 
@@ -362,19 +435,21 @@ function hamerly(ctx: SolverContext): Solver {
   const lower = new Float64Array(n);
   const half = new Float64Array(k * k);
   const nearestHalf = new Float64Array(k);
-  const queue = new Int32Array(blockRows(d, k));
-  const two = new Float64Array(2);
+  const rows = blockRows(d, k);
+  const queue = new Int32Array(rows), nearestOf = new Int32Array(rows);
+  const smallest = allocate(src.dtype, rows), second = allocate(src.dtype, rows);
 
   /**
    * Settles rows from their squared distances to every centre (a block from forEachBlock
    * over rows, or over `index`): nearest centre into out, both bounds exact.
    */
   const settle = (out: Int32Array, start: number, index: Int32Array | undefined) => (s0: number, mb: number, D: FloatArray): void => {
+    argmin2RowsKernel()(mb, k, D, 0, k, nearestOf, smallest, second);
     for (let r = 0; r < mb; r++) {
       const i = index === undefined ? s0 + r : index[s0 + r]!;
-      out[i - start] = twoSmallest(D, r * k, k, two);
-      upper[i] = Math.sqrt(two[0]!);
-      lower[i] = Math.sqrt(two[1]!);
+      out[i - start] = nearestOf[r]!;
+      upper[i] = Math.sqrt(smallest[r]!);
+      lower[i] = Math.sqrt(second[r]!);
     }
   };
 
@@ -399,26 +474,6 @@ function hamerly(ctx: SolverContext): Solver {
   return {
     assign: boundedAssign(ctx, half, nearestHalf, first, later),
     distances: (centres) => assignedDistances(ctx, centres),
-    shifted(shifts) {
-      // The lower bound (to any other centre) loosens by the largest shift, except for rows
-      // whose own centre moved most: for them, by the second largest.
-      let j1 = 0, p1 = -Infinity, p2 = 0;
-      for (let j = 0; j < k; j++) {
-        const p = shifts[j]!;
-        if (p > p1) {
-          p2 = Math.max(p1, 0);
-          p1 = p;
-          j1 = j;
-        } else if (p > p2) {
-          p2 = p;
-        }
-      }
-      const { labels } = assignment;
-      for (let i = 0; i < n; i++) {
-        const a = labels[i]!;
-        upper[i] = upper[i]! + shifts[a]!;
-        lower[i] = lower[i]! - (a === j1 ? p2 : p1);
-      }
-    },
+    shifted: (shifts) => loosen(upper, lower, assignment.labels, shifts, 0),
   };
 }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../core/matrix.js';
+import type { Region } from '../linalg/kernels/types.js';
 
 // The shapes k-means' row sources share: in a file of their own so that centres.ts and
 // source.ts, which use each other's functions, do not import each other for types.
@@ -78,6 +79,11 @@ export interface RowSource<F extends FloatArray = FloatArray> {
 export interface PreparedSource<F extends FloatArray = FloatArray> extends RowSource<F> {
   /** The rows, (n × d) row-major, as given. */
   readonly x: F;
+  /**
+   * The same rows where the active kernels read them (see `Region`): the per-cluster sums
+   * and exact distances of a fit are kernels over it. Re-derive `view()` after every kernel call.
+   */
+  readonly rows: Region<F>;
   /** ‖x − shift‖² per row. */
   readonly norms: F;
   readonly shift: Float64Array;

@@ -52,7 +52,23 @@ export interface WasmExports {
   dfisherraodiag(n: number, d: number, m0: number, v0: number, m1: number, v1: number, step1: number, out: number): void;
   dadam: AdamFn;
   sadam: AdamFn;
+  dclustersums: ClusterSumsFn;
+  sclustersums: ClusterSumsFn;
+  dcolumnsums: ColumnSumsFn;
+  scolumnsums: ColumnSumsFn;
+  dshifttof32(m: number, d: number, a: number, shift: number, y: number, norms: number): void;
+  dassigned: AssignedFn;
+  sassigned: AssignedFn;
+  dargmin2: Argmin2Fn;
+  sargmin2: Argmin2Fn;
+  gatherrows(m: number, rowBytes: number, x: number, index: number, out: number): void;
 }
+
+type Argmin2Fn = (m: number, n: number, c: number, ldc: number, index: number, first: number, second: number) => void;
+
+type ClusterSumsFn = (d: number, x: number, order: number, nseg: number, seg: number, w: number, sums: number) => void;
+type ColumnSumsFn = (m: number, d: number, a: number, w: number, sums: number) => number;
+type AssignedFn = (m: number, d: number, a: number, c: number, labels: number, out: number) => void;
 
 type AdamFn = (
   n: number, p: number, g: number, m: number, v: number, stepSize: number, invCorrection2: number,
@@ -392,6 +408,82 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const pv = values === null ? 0 : c.output(values, 0, m, 1, m);
       if (!c.commit()) return jsKernels.argminRows(m, n, C, offC, ldc, index, values);
       (C instanceof Float32Array ? ex.sargmin : ex.dargmin)(m, n, pc, ldcW, pi, pv);
+      c.finish();
+    },
+
+    argmin2Rows(m, n, C, offC, ldc, index, first, second) {
+      if (m <= 0) return;
+      if (m * n < STREAM_MIN) return jsKernels.argmin2Rows(m, n, C, offC, ldc, index, first, second);
+      const c = call.begin();
+      const pc = c.input(C, offC, ldc, m, n), ldcW = c.ld;
+      const pi = c.output(index, 0, m, 1, m);
+      const p1 = c.output(first, 0, m, 1, m);
+      const p2 = c.output(second, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.argmin2Rows(m, n, C, offC, ldc, index, first, second);
+      (C instanceof Float32Array ? ex.sargmin2 : ex.dargmin2)(m, n, pc, ldcW, pi, p1, p2);
+      c.finish();
+    },
+
+    // The k-means passes over X (see ../linalg/kernels/clusters.ts): X is normally a
+    // resident region, read in place; any other array is copied in as for every kernel.
+    clusterSums(n, d, X, order, nSegments, segments, weights, sums) {
+      if (nSegments <= 0) return;
+      const rows = segments[3 * nSegments - 2]!;
+      const c = call.begin();
+      const px = c.input(X, 0, d, n, d);
+      const po = c.vector(order, 0, rows);
+      const ps = c.vector(segments, 0, 3 * nSegments);
+      const pw = weights === null ? 0 : c.vector(weights, 0, n);
+      const pu = c.output(sums, 0, sums.length, 1, sums.length, true);
+      if (!c.commit()) return jsKernels.clusterSums(n, d, X, order, nSegments, segments, weights, sums);
+      (X instanceof Float32Array ? ex.sclustersums : ex.dclustersums)(d, px, po, nSegments, ps, pw, pu);
+      c.finish();
+    },
+
+    gatherRows(m, d, X, n, index, offIndex, out) {
+      if (m <= 0 || d <= 0) return;
+      const c = call.begin();
+      const px = c.input(X, 0, d, n, d);
+      const pi = c.vector(index, offIndex, m);
+      const po = c.output(out, 0, d, m, d);
+      if (!c.commit()) return jsKernels.gatherRows(m, d, X, n, index, offIndex, out);
+      ex.gatherrows(m, d * X.BYTES_PER_ELEMENT, px, pi, po);
+      c.finish();
+    },
+
+    columnSums(m, d, A, weights, sums) {
+      if (m * d < STREAM_MIN) return jsKernels.columnSums(m, d, A, weights, sums);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pw = weights === null ? 0 : c.vector(weights, 0, m);
+      const pu = c.output(sums, 0, d, 1, d);
+      if (!c.commit()) return jsKernels.columnSums(m, d, A, weights, sums);
+      const top = (A instanceof Float32Array ? ex.scolumnsums : ex.dcolumnsums)(m, d, pa, pw, pu);
+      c.finish();
+      return top;
+    },
+
+    shiftToFloat32(m, d, A, shift, Y, norms) {
+      if (m * d < STREAM_MIN) return jsKernels.shiftToFloat32(m, d, A, shift, Y, norms);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pshift = c.vector(shift, 0, d);
+      const py = c.output(Y, 0, d, m, d);
+      const pn = c.output(norms, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.shiftToFloat32(m, d, A, shift, Y, norms);
+      ex.dshifttof32(m, d, pa, pshift, py, pn);
+      c.finish();
+    },
+
+    assignedSqDistances(m, d, A, C, labels, out) {
+      if (m * d < STREAM_MIN) return jsKernels.assignedSqDistances(m, d, A, C, labels, out);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pc = c.vector(C, 0, C.length);
+      const pl = c.vector(labels, 0, m);
+      const po = c.output(out, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.assignedSqDistances(m, d, A, C, labels, out);
+      (A instanceof Float32Array ? ex.sassigned : ex.dassigned)(m, d, pa, pc, pl, po);
       c.finish();
     },
 

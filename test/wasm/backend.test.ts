@@ -180,6 +180,7 @@ describe('the embedded module', () => {
       'dsecularWork', 'dsqdist', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
       'dtsnerep2', 'dtsnerep2Work', 'dfisherraodiag', 'dadam', 'sadam', 'drotchain', 'dgemv',
+      'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
     ].sort());
   });
 

@@ -157,6 +157,75 @@ describe('wasm and TypeScript kernels agree', () => {
     );
   });
 
+  it('the k-means passes over X give the same bits (clusterSums, columnSums, shiftToFloat32, assignedSqDistances, argmin2Rows)', () => {
+    /** Both arrays equal bit for bit (NaN and -0 included). */
+    const same = (w: ArrayLike<number>, j: ArrayLike<number>, what: string) => {
+      expect(w.length, what).toBe(j.length);
+      for (let p = 0; p < w.length; p++) if (!Object.is(w[p], j[p])) expect(`${what} [${p}] ${w[p]}`).toBe(`${what} [${p}] ${j[p]}`);
+    };
+    fc.assert(
+      fc.property(dtypes, size(70), size(40), size(12), fc.boolean(), fc.boolean(), fc.nat(), (dtype, n, d, k, weighted, resident, seed) => {
+        const rng = new Random(seed);
+        // Entries of mixed magnitudes, so that any change in the order of additions shows.
+        const X = alloc(dtype, n * d).map(() => rng.uniform(-1, 1) * 2 ** Math.floor(rng.uniform(-20, 20)));
+        const w = weighted ? Float64Array.from({ length: n }, () => rng.uniform(0, 3)) : null;
+        const labels = Int32Array.from({ length: n }, () => Math.floor(rng.uniform(0, k)));
+        const C = Float64Array.from({ length: k * d }, () => rng.uniform(-1, 1));
+        const shift = Float64Array.from({ length: d }, () => rng.uniform(-1, 1));
+        // Segments as a k-means pass makes them: blocks of rows grouped by cluster, some removed (−1).
+        const order = new Int32Array(2 * n), segments: number[] = [];
+        let t = 0;
+        for (let start = 0; start < n; start += 9) {
+          for (const sign of [1, -1]) {
+            for (let c = 0; c < k; c++) {
+              for (let i = start; i < Math.min(n, start + 9); i++) if (labels[i] === (sign === 1 ? c : (c + 1) % k)) order[t++] = i;
+              segments.push(c, t, sign);
+            }
+          }
+        }
+        const run = (K: Kernels) => {
+          const region = resident ? K.resident(X) : undefined;
+          const x = () => region?.view() ?? X;
+          const sums = Float64Array.from({ length: k * d }, (_, p) => p * 0.25);
+          K.clusterSums(n, d, x(), order, segments.length / 3, Int32Array.from(segments), w, sums);
+          const col = new Float64Array(d);
+          const top = K.columnSums(n, d, x(), w, col);
+          const dist = new Float64Array(n);
+          K.assignedSqDistances(n, d, x(), C, labels, dist);
+          const Y = new Float32Array(n * d), norms = new Float64Array(n);
+          if (dtype === 'float64') K.shiftToFloat32(n, d, x() as Float64Array, shift, Y, norms);
+          region?.release();
+          return { sums, col, top, dist, Y, norms };
+        };
+        const a = run(W), b = run(jsKernels);
+        same(a.sums, b.sums, 'clusterSums');
+        same(a.col, b.col, 'columnSums');
+        expect(a.top).toBe(b.top);
+        same(a.dist, b.dist, 'assignedSqDistances');
+        same(a.Y, b.Y, 'shiftToFloat32 Y');
+        same(a.norms, b.norms, 'shiftToFloat32 norms');
+        // The two smallest of each row, ties included (small integers tie often), against
+        // their definition: argmin, then argmin with the smallest masked by +∞.
+        const D = alloc(dtype, n * k).map(() => Math.floor(rng.uniform(0, 4)));
+        const two = (K: Kernels) => {
+          const index = new Int32Array(n), first = alloc(dtype, n), second = alloc(dtype, n);
+          K.argmin2Rows(n, k, D, 0, k, index, first, second);
+          return { index, first, second };
+        };
+        const masked = D.slice(), index = new Int32Array(n), first = alloc(dtype, n), second = alloc(dtype, n);
+        jsKernels.argminRows(n, k, masked, 0, k, index, first);
+        for (let i = 0; i < n; i++) masked[i * k + index[i]!] = Infinity;
+        jsKernels.argminRows(n, k, masked, 0, k, new Int32Array(n), second);
+        for (const got of [two(W), two(jsKernels)]) {
+          same(got.index, index, 'argmin2Rows index');
+          same(got.first, first, 'argmin2Rows first');
+          same(got.second, second, 'argmin2Rows second');
+        }
+      }),
+      { numRuns: 120, seed: 5 },
+    );
+  });
+
   it('dot and axpy with strides and offsets', () => {
     fc.assert(
       fc.property(

@@ -1,7 +1,8 @@
 import { registeredKernels } from '../registry.js';
 import { adam } from './adam.js';
 import { axpy, dot } from './blas1.js';
-import { argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
@@ -35,6 +36,18 @@ export const sqDistancesKernel = (): Kernels['sqDistances'] => registeredKernels
 export const rowSqNormsKernel = (): Kernels['rowSqNorms'] => registeredKernels()?.rowSqNorms ?? rowSqNorms;
 /** The active row-argmin kernel. */
 export const argminRowsKernel = (): Kernels['argminRows'] => registeredKernels()?.argminRows ?? argminRows;
+/** The active two-smallest-per-row kernel. */
+export const argmin2RowsKernel = (): Kernels['argmin2Rows'] => registeredKernels()?.argmin2Rows ?? argmin2Rows;
+/** The active row-gathering kernel. */
+export const gatherRowsKernel = (): Kernels['gatherRows'] => registeredKernels()?.gatherRows ?? gatherRows;
+/** The active per-cluster row-sum kernel. */
+export const clusterSumsKernel = (): Kernels['clusterSums'] => registeredKernels()?.clusterSums ?? clusterSums;
+/** The active column-sum kernel. */
+export const columnSumsKernel = (): Kernels['columnSums'] => registeredKernels()?.columnSums ?? columnSums;
+/** The active float32-mirror kernel. */
+export const shiftToFloat32Kernel = (): Kernels['shiftToFloat32'] => registeredKernels()?.shiftToFloat32 ?? shiftToFloat32;
+/** The active distance-to-own-centre kernel. */
+export const assignedSqDistancesKernel = (): Kernels['assignedSqDistances'] => registeredKernels()?.assignedSqDistances ?? assignedSqDistances;
 /** The active dot-product kernel. */
 export const dotKernel = (): Kernels['dot'] => registeredKernels()?.dot ?? dot;
 /** The active axpy kernel. */

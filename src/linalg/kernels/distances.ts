@@ -54,3 +54,28 @@ export function argminRows<F extends FloatArray>(m: number, n: number, C: F, off
     if (values !== null) values[i] = min;
   }
 }
+
+/**
+ * For each row of C (m × n): the index of its smallest entry (the first on ties) into
+ * `index` and that entry into `first`, the smallest of the other entries into `second`
+ * (+∞ when n = 1; a tie with the smallest counts): k-means' screening margin in one scan.
+ */
+export function argmin2Rows<F extends FloatArray>(m: number, n: number, C: F, offC: number, ldc: number, index: Int32Array, first: F, second: F): void {
+  for (let i = 0; i < m; i++) {
+    const row = offC + i * ldc;
+    let best = 0, b1 = Infinity, b2 = Infinity;
+    for (let j = 0; j < n; j++) {
+      const v = C[row + j]!;
+      if (v < b1) {
+        b2 = b1;
+        b1 = v;
+        best = j;
+      } else if (v < b2) {
+        b2 = v;
+      }
+    }
+    index[i] = best;
+    first[i] = b1;
+    second[i] = b2;
+  }
+}

@@ -1,7 +1,8 @@
 import type { Kernels } from './types.js';
 import { adam } from './adam.js';
 import { axpy, dot } from './blas1.js';
-import { argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
+import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
 import { gemm } from './gemm.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
@@ -23,6 +24,12 @@ export const jsKernels: Kernels = {
   sqDistances,
   rowSqNorms,
   argminRows,
+  argmin2Rows,
+  clusterSums,
+  gatherRows,
+  columnSums,
+  shiftToFloat32,
+  assignedSqDistances,
   dot,
   axpy,
   tridiagonalize,

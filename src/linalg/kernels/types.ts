@@ -89,6 +89,39 @@ export interface Kernels {
    * ties) into `index`, and, when `values` is given, that entry.
    */
   argminRows<F extends FloatArray>(m: number, n: number, C: F, offC: number, ldc: number, index: Int32Array, values: F | null): void;
+  /**
+   * For each of the m rows of C (m × n), the index of its smallest entry (the first on
+   * ties) into `index`, that entry into `first` and the smallest of the other entries into
+   * `second` (+∞ when n = 1): the margin k-means' float32 screening tests.
+   */
+  argmin2Rows<F extends FloatArray>(m: number, n: number, C: F, offC: number, ldc: number, index: Int32Array, first: F, second: F): void;
+  /**
+   * out[r] ← row index[offIndex + r] of X (n × d, contiguous; out m × d), for r < m.
+   */
+  gatherRows<F extends FloatArray>(m: number, d: number, X: F, n: number, index: Int32Array, offIndex: number, out: F): void;
+  /**
+   * Per-cluster sums of rows of X (n × d, contiguous), a whole k-means pass in one call:
+   * segment s (entries 3s … 3s + 2 of `segments`: cluster c, end e, sign ±1) adds
+   * sign · Σ w[i]·X[i] over the rows i = order[e_{s−1} … e_s) to sums[c·d …] (e_{−1} = 0;
+   * w[i] = 1 when `weights` is null), in segment order, eight rows per sweep with the
+   * additions of ./kernels/clusters.ts `addRows` (same bits on both backends).
+   */
+  clusterSums<F extends FloatArray>(n: number, d: number, X: F, order: Int32Array, nSegments: number, segments: Int32Array, weights: Float64Array | null, sums: Float64Array): void;
+  /**
+   * sums[j] ← Σᵢ w[i]·A[i][j] over the m rows of A (m × d, contiguous), rows added in order
+   * (w[i] = 1 when `weights` is null); returns max |A[i][j]|.
+   */
+  columnSums<F extends FloatArray>(m: number, d: number, A: F, weights: Float64Array | null, sums: Float64Array): number;
+  /**
+   * Y ← float32(A − shift) row by row and norms[i] ← Σⱼ (A[i][j] − shift[j])² in float64,
+   * summed in the order of j (A, Y: m × d, contiguous).
+   */
+  shiftToFloat32(m: number, d: number, A: Float64Array, shift: Float64Array, Y: Float32Array, norms: Float64Array): void;
+  /**
+   * out[i] ← ‖A[i] − C[labels[i]]‖² from the differences (float64; the order of
+   * additions of linalg/rows.ts `sqDistanceAt`), for the m rows of A (m × d, contiguous).
+   */
+  assignedSqDistances<F extends FloatArray>(m: number, d: number, A: F, C: Float64Array, labels: Int32Array, out: Float64Array): void;
   /** Σ x[i]·y[i] over n strided entries. */
   dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
   /** y ← alpha · x + y over n strided entries. */
