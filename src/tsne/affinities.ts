@@ -5,7 +5,8 @@
 
 import { portableLog } from '../core/math.js';
 import { portableExp } from '../core/math.js';
-import { rowSqNormsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { regionKernel, residentKernel, rowSqNormsKernel, smallestInRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { isAfter } from '../linalg/kernels/tsne.js';
 
 /**
  * A sparse (n × n) matrix in compressed sparse row form: the entries of row i are
@@ -68,29 +69,28 @@ export function nearestNeighbours(
   self: boolean,
 ): Neighbours {
   const m = A.rows, n = B.rows, d = A.cols;
-  const normsA = new Float64Array(m), normsB = new Float64Array(n);
-  rowSqNormsKernel()(m, d, A.data, 0, d, normsA);
-  rowSqNormsKernel()(n, d, B.data, 0, d, normsB);
+  // The rows and the block of distances stay in the kernels' memory (on WebAssembly, the
+  // rows are copied in once, and the distances are selected from where they were written).
+  const place = residentKernel();
+  const rowsA = place(A.data), rowsB = B.data === A.data ? rowsA : place(B.data);
   const block = Math.max(1, Math.min(m, Math.floor(BLOCK_ENTRIES / n)));
-  const D = new Float64Array(block * n);
+  const D = regionKernel()(new Float64Array(0), block * n);
   const index = new Int32Array(m * k), dist = new Float64Array(m * k);
-  const heapD = new Float64Array(k), heapI = new Int32Array(k);
-  for (let start = 0; start < m; start += block) {
-    const rows = Math.min(block, m - start);
-    sqDistancesKernel()(rows, n, d, A.data, start * d, d, normsA.subarray(start, start + rows), B.data, 0, d, normsB, D, 0, n);
-    for (let r = 0; r < rows; r++) {
-      const i = start + r;
-      selectSmallest(D, r * n, n, self ? i : -1, k, heapD, heapI);
-      // Pop the max-heap from the back: the row comes out ascending.
-      for (let size = k; size > 0; size--) {
-        index[i * k + size - 1] = heapI[0]!;
-        heapD[0] = heapD[size - 1]!;
-        heapI[0] = heapI[size - 1]!;
-        siftDown(heapD, heapI, 0, size - 1);
-      }
-      exactRow(A.data, i, B.data, d, index, dist, i * k, k);
+  try {
+    const normsA = new Float64Array(m), normsB = new Float64Array(n);
+    rowSqNormsKernel()(m, d, rowsA.view(), 0, d, normsA);
+    rowSqNormsKernel()(n, d, rowsB.view(), 0, d, normsB);
+    for (let start = 0; start < m; start += block) {
+      const rows = Math.min(block, m - start);
+      sqDistancesKernel()(rows, n, d, rowsA.view(), start * d, d, normsA.subarray(start, start + rows), rowsB.view(), 0, d, normsB, D.view(), 0, n);
+      smallestInRowsKernel()(rows, n, D.view(), 0, n, k, self ? start : -1, index, start * k);
     }
+  } finally {
+    D.release();
+    rowsA.release();
+    rowsB.release();
   }
+  for (let i = 0; i < m; i++) exactRow(A.data, i, B.data, d, index, dist, i * k, k);
   return { m, k, index, dist };
 }
 
@@ -112,65 +112,13 @@ function exactRow(A: Float64Array, i: number, B: Float64Array, d: number, index:
   for (let a = 1; a < k; a++) {
     const dv = dist[off + a]!, iv = index[off + a]!;
     let b = a - 1;
-    while (b >= 0 && after(dist[off + b]!, index[off + b]!, dv, iv)) {
+    while (b >= 0 && isAfter(dist[off + b]!, index[off + b]!, dv, iv)) {
       dist[off + b + 1] = dist[off + b]!;
       index[off + b + 1] = index[off + b]!;
       b--;
     }
     dist[off + b + 1] = dv;
     index[off + b + 1] = iv;
-  }
-}
-
-/** Is entry a after entry b in the order (distance, index)? */
-function after(da: number, ia: number, db: number, ib: number): boolean {
-  return da > db || (da === db && ia > ib);
-}
-
-function siftDown(hd: Float64Array, hi: Int32Array, pos: number, size: number): void {
-  for (;;) {
-    const l = 2 * pos + 1;
-    if (l >= size) return;
-    let c = l;
-    if (l + 1 < size && after(hd[l + 1]!, hi[l + 1]!, hd[l]!, hi[l]!)) c = l + 1;
-    if (!after(hd[c]!, hi[c]!, hd[pos]!, hi[pos]!)) return;
-    const td = hd[c]!, ti = hi[c]!;
-    hd[c] = hd[pos]!;
-    hi[c] = hi[pos]!;
-    hd[pos] = td;
-    hi[pos] = ti;
-    pos = c;
-  }
-}
-
-/** Leaves the k smallest entries of D[off … off + n) (skipping column `skip`) in a max-heap. */
-function selectSmallest(D: Float64Array, off: number, n: number, skip: number, k: number, hd: Float64Array, hi: Int32Array): void {
-  // Fill the heap with the first k candidates.
-  let size = 0, j = 0;
-  for (; j < n && size < k; j++) {
-    if (j === skip) continue;
-    const v = D[off + j]!;
-    let pos = size++;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      if (!after(v, j, hd[parent]!, hi[parent]!)) break;
-      hd[pos] = hd[parent]!;
-      hi[pos] = hi[parent]!;
-      pos = parent;
-    }
-    hd[pos] = v;
-    hi[pos] = j;
-  }
-  // The rest only enter below the current k-th smallest (kept in a local: most do not).
-  let top = hd[0]!;
-  for (; j < n; j++) {
-    const v = D[off + j]!;
-    if (v < top && j !== skip) {
-      hd[0] = v;
-      hi[0] = j;
-      siftDown(hd, hi, 0, k);
-      top = hd[0]!;
-    }
   }
 }
 

@@ -25,7 +25,7 @@ export interface Phase {
  *
  * @example
  * ```ts
- * const gradient: GradientFn = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
+ * const { gradient } = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
  * gradient(Y, grad, 1, true); // KL(P‖Q) at Y
  * ```
  */

@@ -119,18 +119,24 @@ function* fitRun(prep: Prepared): Generator<TsneStep, TsneModel, boolean | undef
   const aborted = (): boolean => opts.signal?.aborted === true;
   const P: Csr = aborted() ? { n, rowPtr: new Int32Array(n + 1), col: new Int32Array(0), val: new Float64Array(0) } : affinities(X, opts.perplexity, opts.metric, opts.method === 'exact');
   const Y = !aborted() ? initialEmbedding(X, opts) : isMatrix(opts.init) ? Float64Array.from(opts.init.data) : new Float64Array(n * dim);
-  const gradient = tsneGradient(P, dim, repulsionFor(opts.method, dim, opts.theta));
   const early = Math.min(opts.earlyExaggerationIter, opts.nIter);
   const phases: Phase[] = [
     { iterations: early, exaggeration: opts.earlyExaggeration, momentum: opts.momentum },
     { iterations: opts.nIter - early, exaggeration: 1, momentum: opts.finalMomentum },
   ];
-  const result = yield* descend(Y, n, dim, gradient, opts, phases, 0, NaN);
   const base = {
     kind: 'tsne' as const, perplexity: opts.perplexity, metric: opts.metric, data: X,
     affinities: { rowPtr: P.rowPtr, col: P.col, val: P.val },
   };
-  return finish(base, Y, dim, gradient, result, opts);
+  const { gradient, release } = tsneGradient(P, dim, repulsionFor(opts.method, dim, opts.theta));
+  // release() runs when the run ends or is stopped; a generator dropped midway gives the
+  // resident P back when it is collected (the arena's finaliser).
+  try {
+    const result = yield* descend(Y, n, dim, gradient, opts, phases, 0, NaN);
+    return finish(base, Y, dim, gradient, result, opts);
+  } finally {
+    release();
+  }
 }
 
 /** The model after a descent: the embedding, its KL divergence, and how it was made. */
@@ -288,9 +294,13 @@ export function optimizeSteps(model: TsneModel, options?: OptimizeOptions): Gene
     const A = model.affinities;
     const P: Csr = { n, rowPtr: A.rowPtr, col: A.col, val: A.val };
     const Y = Float64Array.from(E.data);
-    const gradient = tsneGradient(P, dim, repulsionFor(settings.method, dim, settings.theta));
-    const result = yield* descend(Y, n, dim, gradient, settings, [phase], model.nIter, model.kl);
-    return finish(model, Y, dim, gradient, result, settings);
+    const { gradient, release } = tsneGradient(P, dim, repulsionFor(settings.method, dim, settings.theta));
+    try {
+      const result = yield* descend(Y, n, dim, gradient, settings, [phase], model.nIter, model.kl);
+      return finish(model, Y, dim, gradient, result, settings);
+    } finally {
+      release();
+    }
   })();
 }
 

@@ -40,45 +40,27 @@ export function upperTriangle(P: Csr): Csr {
  * Attractive forces, out[i] = scale · Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ), from the strict upper triangle
  * U of the symmetric P ({@link upperTriangle}): each stored pair acts on both of its
  * points, equal and opposite (one pass over the CSR arrays; `scale` is the exaggeration).
+ * Any dimension; 2-D maps use the backend kernel `tsneAttraction2` instead.
  *
  * @param Y - (n × dim) embedding, row-major
  * @param out - (n × dim), overwritten
  *
  * @example
  * ```ts
- * attractive(upperTriangle(P), Y, 2, 12, out); // early exaggeration 12
+ * attractive(upperTriangle(P), Y, 3, 12, out); // early exaggeration 12
  * ```
  */
 export function attractive(U: Csr, Y: Float64Array, dim: number, scale: number, out: Float64Array): void {
   const { n, rowPtr, col, val } = U;
   out.fill(0, 0, n * dim);
-  if (dim === 2) {
-    for (let i = 0; i < n; i++) {
-      const yi0 = Y[2 * i]!, yi1 = Y[2 * i + 1]!;
-      let f0 = out[2 * i]!, f1 = out[2 * i + 1]!;
-      for (let e = rowPtr[i]!, end = rowPtr[i + 1]!; e < end; e++) {
-        const j = col[e]!;
-        const d0 = yi0 - Y[2 * j]!, d1 = yi1 - Y[2 * j + 1]!;
-        const pw = val[e]! / (1 + d0 * d0 + d1 * d1);
-        const g0 = pw * d0, g1 = pw * d1;
-        f0 += g0;
-        f1 += g1;
-        out[2 * j] = out[2 * j]! - g0;
-        out[2 * j + 1] = out[2 * j + 1]! - g1;
-      }
-      out[2 * i] = f0;
-      out[2 * i + 1] = f1;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      for (let e = rowPtr[i]!, end = rowPtr[i + 1]!; e < end; e++) {
-        const j = col[e]!;
-        const pw = val[e]! / (1 + rowSqDistance(Y, i, Y, j, dim));
-        for (let c = 0; c < dim; c++) {
-          const g = pw * (Y[i * dim + c]! - Y[j * dim + c]!);
-          out[i * dim + c] = out[i * dim + c]! + g;
-          out[j * dim + c] = out[j * dim + c]! - g;
-        }
+  for (let i = 0; i < n; i++) {
+    for (let e = rowPtr[i]!, end = rowPtr[i + 1]!; e < end; e++) {
+      const j = col[e]!;
+      const pw = val[e]! / (1 + rowSqDistance(Y, i, Y, j, dim));
+      for (let c = 0; c < dim; c++) {
+        const g = pw * (Y[i * dim + c]! - Y[j * dim + c]!);
+        out[i * dim + c] = out[i * dim + c]! + g;
+        out[j * dim + c] = out[j * dim + c]! - g;
       }
     }
   }

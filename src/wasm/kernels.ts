@@ -49,6 +49,11 @@ export interface WasmExports {
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
   dtsnerep2Work(): number;
   dtsnerep2(n: number, order: number, y: number, rec: number, child: number, out: number, work: number): number;
+  dtsneattr2(n: number, rowPtr: number, col: number, val: number, y: number, scale: number, out: number): void;
+  dtsnebh2Work(n: number, cap: number): number;
+  dtsnebh2(n: number, y: number, theta: number, out: number, cap: number, work: number): number;
+  dsmallestWork(k: number): number;
+  dsmallest(rows: number, n: number, d: number, ldd: number, k: number, skip: number, index: number, work: number): void;
   dfisherraodiag(n: number, d: number, m0: number, v0: number, m1: number, v1: number, step1: number, out: number): void;
   dadam: AdamFn;
   sadam: AdamFn;
@@ -326,6 +331,8 @@ function checkAttached(a: Numeric, n: number): void {
 export function createWasmKernels(ex: WasmExports): WasmKernels {
   const arena = new Arena(ex.memory, Math.ceil(ex.heapBase() / ALIGN) * ALIGN);
   const call = new Call(arena);
+  // Cells of the largest 2-D Barnes-Hut tree so far (see tsneBarnesHut2).
+  let treeCap = 0;
 
   const kernels: WasmKernels = {
     name: 'wasm',
@@ -588,6 +595,50 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const Z = ex.dtsnerep2(n, po, py, pr, pc, pout, pw);
       c.finish();
       return Z;
+    },
+
+    tsneAttraction2(n, rowPtr, col, val, Y, scale, out) {
+      if (n <= 0) return;
+      const nnz = rowPtr[n]!;
+      const c = call.begin();
+      const pp = c.vector(rowPtr, 0, n + 1);
+      const pc = c.vector(col, 0, nnz);
+      const pv = c.vector(val, 0, nnz);
+      const py = c.vector(Y, 0, 2 * n);
+      const pout = c.output(out, 0, 2 * n, 1, 2 * n);
+      if (!c.commit()) return jsKernels.tsneAttraction2(n, rowPtr, col, val, Y, scale, out);
+      ex.dtsneattr2(n, pp, pc, pv, py, scale, pout);
+      c.finish();
+    },
+
+    tsneBarnesHut2(n, Y, theta, out) {
+      if (n <= 0) return 0;
+      // Room for the cells of the largest tree so far (a quadtree over n points has ~4n
+      // cells when they are spread out, more when some nearly coincide): a tree that does
+      // not fit is built again in twice the room.
+      for (treeCap = Math.max(treeCap, 4 * n + 64); ; treeCap *= 2) {
+        const c = call.begin();
+        const py = c.vector(Y, 0, 2 * n);
+        const pout = c.output(out, 0, 2 * n, 1, 2 * n);
+        const pw = c.scratch(ex.dtsnebh2Work(n, treeCap));
+        if (!c.commit()) return jsKernels.tsneBarnesHut2(n, Y, theta, out);
+        const Z = ex.dtsnebh2(n, py, theta, pout, treeCap, pw);
+        if (Z >= 0) {
+          c.finish();
+          return Z;
+        }
+      }
+    },
+
+    smallestInRows(rows, n, D, offD, ldd, k, skip, index, offIndex) {
+      if (rows <= 0 || k <= 0) return;
+      const c = call.begin();
+      const pd = c.input(D, offD, ldd, rows, n), lddW = c.ld;
+      const pi = c.output(index, offIndex, k, rows, k);
+      const pw = c.scratch(ex.dsmallestWork(k));
+      if (!c.commit()) return jsKernels.smallestInRows(rows, n, D, offD, ldd, k, skip, index, offIndex);
+      ex.dsmallest(rows, n, pd, lddW, k, skip, pi, pw);
+      c.finish();
     },
 
     fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out) {

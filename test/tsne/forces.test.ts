@@ -40,7 +40,7 @@ describe('the exact gradient', () => {
       const Pd = dense(P);
       const Y = randomEmbedding(n, dim, 2, 10 + dim);
       const grad = new Float64Array(n * dim);
-      const gradient = tsneGradient(P, dim, repulsionFor('exact', dim, 0));
+      const { gradient } = tsneGradient(P, dim, repulsionFor('exact', dim, 0));
       const kl = gradient(Y, grad, 1, true);
       expect(kl).toBeCloseTo(klDense(Pd, Y, n, dim), 12);
       const h = 1e-6;
@@ -59,7 +59,7 @@ describe('the exact gradient', () => {
     const X = blobs(2, 6, 3, 3, 4);
     const P = affinities(X, 2, 'euclidean', true);
     const Y = randomEmbedding(12, 2, 1, 4);
-    const gradient = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
+    const { gradient } = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
     const g1 = new Float64Array(24), g4 = new Float64Array(24), g0 = new Float64Array(24);
     gradient(Y, g1, 1, false);
     gradient(Y, g4, 4, false);

@@ -57,7 +57,7 @@ describe.each(backendNames)('exact t-SNE against scikit-learn on the %s backend'
 
   it("with scikit-learn's P: the same embedding after each phase, to rounding", () => {
     const P = csr(f.P);
-    const gradient = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
+    const { gradient } = tsneGradient(P, 2, repulsionFor('exact', 2, 0));
     const Y = Float64Array.from(f.Y0);
     const seen = new Map<number, Float64Array>();
     const settings = { method: 'exact' as const, theta: 0, learningRate: f.learningRate, yieldEvery: 1, signal: undefined };

@@ -8,7 +8,7 @@ import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
-import { tsneRepulsion2 } from './tsne.js';
+import { smallestInRows, tsneAttraction2, tsneBarnesHut2, tsneRepulsion2 } from './tsne.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
@@ -38,6 +38,9 @@ export const jsKernels: Kernels = {
   rotateChain,
   secularEigen,
   tsneRepulsion2,
+  tsneAttraction2,
+  tsneBarnesHut2,
+  smallestInRows,
   fisherRaoDiagonalSq,
   adam,
 };

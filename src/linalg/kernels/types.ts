@@ -175,6 +175,27 @@ export interface Kernels {
    */
   tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number;
   /**
+   * The attractive forces of 2-D t-SNE (float64) over the strict upper triangle of the
+   * symmetric P in CSR form (rowPtr n + 1, col and val one per stored pair, columns > row):
+   * out (n × 2, overwritten) = scale · Σⱼ pᵢⱼ (yᵢ − yⱼ) / (1 + ‖yᵢ − yⱼ‖²), each pair acting
+   * on both points; see `tsneAttraction2` in ./kernels/tsne.ts for the order of the sums.
+   */
+  tsneAttraction2(n: number, rowPtr: Int32Array, col: Int32Array, val: Float64Array, Y: Float64Array, scale: number, out: Float64Array): void;
+  /**
+   * 2-D Barnes-Hut repulsion (float64) from the points alone: builds the quadtree over the
+   * n points of Y (n × 2) and traverses it with opening angle θ (`tsneRepulsion2`),
+   * out (n × 2, overwritten) ≈ Σⱼ wᵢⱼ² (yᵢ − yⱼ), returning Z ≈ Σ_{i≠j} wᵢⱼ; see
+   * `tsneBarnesHut2` in ./kernels/tsne.ts.
+   */
+  tsneBarnesHut2(n: number, Y: Float64Array, theta: number, out: Float64Array): number;
+  /**
+   * The k smallest entries of each of `rows` rows of D (float64, n columns, leading
+   * dimension ldd), by (value, column): their columns, ascending, into
+   * index[offIndex + r·k …] (t-SNE's nearest neighbours from a block of distances). Row r
+   * skips column skip + r when skip ≥ 0. Needs k ≤ the columns a row offers.
+   */
+  smallestInRows(rows: number, n: number, D: Float64Array, offD: number, ldd: number, k: number, skip: number, index: Int32Array, offIndex: number): void;
+  /**
    * Squared Fisher-Rao distances between diagonal Gaussians, one per row: out[i] for row i
    * of (m0, v0) (n × d, contiguous) against row i of (m1, v1) (step1 = d) or their single
    * row (step1 = 0); see ./kernels/fisher-rao.ts.
