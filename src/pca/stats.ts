@@ -1,14 +1,22 @@
 import type { Matrix } from '../core/matrix.js';
 
 /**
- * Copies rows [start, end) of X minus `mean` into `out` (row-major, float64). Centring
- * before any product keeps the precision that subtracting n·μμᵀ afterwards would lose.
+ * Copies rows [start, end) of X minus `mean` into `out` (row-major, float64), only the
+ * columns `cols` when given. Centring before any product keeps the precision that
+ * subtracting n·μμᵀ afterwards would lose.
  */
-export function centerRows(x: Matrix, mean: Float64Array, start: number, end: number, out: Float64Array): void {
-  const { cols, data } = x;
+export function centerRows(x: Matrix, mean: Float64Array, start: number, end: number, out: Float64Array, cols: Int32Array | null = null): void {
+  const { cols: d, data } = x;
+  if (cols !== null) {
+    for (let i = start, o = 0; i < end; i++) {
+      const row = i * d;
+      for (let t = 0; t < cols.length; t++, o++) out[o] = data[row + cols[t]!]! - mean[cols[t]!]!;
+    }
+    return;
+  }
   for (let i = start, o = 0; i < end; i++) {
-    const row = i * cols;
-    for (let j = 0; j < cols; j++, o++) out[o] = data[row + j]! - mean[j]!;
+    const row = i * d;
+    for (let j = 0; j < d; j++, o++) out[o] = data[row + j]! - mean[j]!;
   }
 }
 
