@@ -8,7 +8,7 @@
 // type the kernel ran in, and the distances returned are exact.
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
-import { activeBackendName, argminRowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { activeBackendName, argmin2RowsKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 import { gemmDistanceBound, sqDistanceAt } from '../linalg/rows.js';
 
 /**
@@ -254,7 +254,6 @@ export class UnitSearch {
     const gathered = direct ? view.x : this.buffer(`x${dtype}`, dtype, Math.min(block, count) * width);
     const idx = this.buffer('idx', 'int32', block);
     const mins = this.buffer(`m${dtype}`, dtype, block);
-    const idx2 = this.buffer('idx2', 'int32', block);
     const mins2 = this.buffer(`m2${dtype}`, dtype, block);
     const cand = this.buffer('cand', 'int32', units);
     const queue: number[] = [];
@@ -262,15 +261,11 @@ export class UnitSearch {
       const m = Math.min(block, count - start);
       if (!direct) for (let r = 0; r < m; r++) gathered.set(view.x.subarray(which[start + r]! * width, which[start + r]! * width + width), r * width);
       sqDistancesKernel()(m, units, width, gathered, direct ? start * width : 0, width, null, kw, 0, width, null, D, 0, units);
-      // The common case (one winner, no constant columns): the nearest and second nearest by
-      // two calls of the kernel's argmin (the nearest masked with +∞ for the second); a row
-      // whose runner-up is beyond the bound has one candidate and needs no scan.
+      // The common case (one winner, no constant columns): the nearest and second nearest in
+      // one scan of the kernel's two-smallest; a row whose runner-up is beyond the bound has
+      // one candidate and needs no scan.
       const quick = !two && !anyExtra;
-      if (quick) {
-        argminRowsKernel()(m, units, D, 0, units, idx, mins);
-        for (let r = 0; r < m; r++) D[r * units + idx[r]!] = Infinity;
-        argminRowsKernel()(m, units, D, 0, units, idx2, mins2);
-      }
+      if (quick) argmin2RowsKernel()(m, units, D, 0, units, idx, mins, mins2);
       for (let r = 0; r < m; r++) {
         const i = which[start + r]!;
         const t = view.rowNorm[i]! + wmax;
@@ -279,10 +274,11 @@ export class UnitSearch {
         let c = 0;
         if (quick) {
           // The masked winner is a candidate; others only when the runner-up is close.
-          cand[c++] = idx[r]!;
+          const winner = idx[r]!;
+          cand[c++] = winner;
           if (mins2[r]! <= mins[r]! + tol) {
             const limit = mins[r]! + tol;
-            for (let u = 0; u < units && c <= maxCandidates; u++) if (D[o + u]! <= limit) cand[c++] = u;
+            for (let u = 0; u < units && c <= maxCandidates; u++) if (u !== winner && D[o + u]! <= limit) cand[c++] = u;
           }
         } else {
           let v1 = Infinity, v2 = Infinity;
