@@ -75,18 +75,37 @@ export function gemmDistanceBound(d: number, dtype: 'float32' | 'float64'): numb
 export function columnMeans(X: Matrix, weights?: Float64Array, total?: number): Float64Array {
   const { rows, cols, data } = X;
   const mean = new Float64Array(cols);
-  let sum = 0;
-  for (let i = 0; i < rows; i++) {
-    const row = i * cols;
-    if (weights === undefined) {
-      for (let j = 0; j < cols; j++) mean[j] = mean[j]! + data[row + j]!;
-    } else {
-      const w = weights[i]!;
-      sum += w;
-      for (let j = 0; j < cols; j++) mean[j] = mean[j]! + w * data[row + j]!;
-    }
+  columnSums(rows, cols, data, weights ?? null, mean);
+  let by = total ?? rows;
+  if (total === undefined && weights !== undefined) {
+    by = 0;
+    for (let i = 0; i < rows; i++) by += weights[i]!;
   }
-  const by = total ?? (weights === undefined ? rows : sum);
   for (let j = 0; j < cols; j++) mean[j] = mean[j]! / by;
   return mean;
+}
+
+/**
+ * sums[j] ← Σᵢ w[i]·X[i][j] (w[i] = 1 when `weights` is null), rows added in order; returns
+ * max |X[i][j]|. Column means and the data's scale in one pass.
+ *
+ * @example
+ * ```ts
+ * const sums = new Float64Array(2);
+ * columnSums(2, 2, new Float64Array([1, -5, 3, 2]), null, sums); // 5 (sums: [4, -3])
+ * ```
+ */
+export function columnSums<F extends FloatArray>(m: number, d: number, X: F, weights: Float64Array | null, sums: Float64Array): number {
+  sums.fill(0, 0, d);
+  let top = 0;
+  for (let i = 0; i < m; i++) {
+    const row = i * d, w = weights === null ? 1 : weights[i]!;
+    for (let j = 0; j < d; j++) {
+      const v = X[row + j]!;
+      sums[j] = sums[j]! + (weights === null ? v : w * v);
+      const a = Math.abs(v);
+      if (a > top) top = a;
+    }
+  }
+  return top;
 }

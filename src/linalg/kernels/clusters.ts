@@ -6,6 +6,9 @@
 import type { FloatArray } from '../../core/matrix.js';
 import { sqDistanceAt } from '../rows.js';
 
+// The column sums are a row primitive (columnMeans is built on them); the kernel table takes them from here.
+export { columnSums } from '../rows.js';
+
 /**
  * sums[o …] += sign · Σ w[i]·x[row i] over rows[from … to) (row indices), eight rows per
  * sweep, so each entry of the sum is loaded and stored once per eight rows (measured 1.4×
@@ -59,31 +62,6 @@ export function clusterSums<F extends FloatArray>(_n: number, d: number, X: F, o
     addRows(sums, c * d, X, d, order, from, to, weights ?? undefined, segments[3 * s + 2]!);
     from = to;
   }
-}
-
-/**
- * sums[j] ← Σᵢ w[i]·X[i][j] (w[i] = 1 when `weights` is null), rows added in order; returns
- * max |X[i][j]|. Column means and the data's scale in one pass.
- *
- * @example
- * ```ts
- * const sums = new Float64Array(2);
- * columnSums(2, 2, new Float64Array([1, -5, 3, 2]), null, sums); // 5 (sums: [4, -3])
- * ```
- */
-export function columnSums<F extends FloatArray>(m: number, d: number, X: F, weights: Float64Array | null, sums: Float64Array): number {
-  sums.fill(0, 0, d);
-  let top = 0;
-  for (let i = 0; i < m; i++) {
-    const row = i * d, w = weights === null ? 1 : weights[i]!;
-    for (let j = 0; j < d; j++) {
-      const v = X[row + j]!;
-      sums[j] = sums[j]! + (weights === null ? v : w * v);
-      const a = Math.abs(v);
-      if (a > top) top = a;
-    }
-  }
-  return top;
 }
 
 /**
