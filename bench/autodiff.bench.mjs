@@ -266,7 +266,7 @@ async function timeCase(c) {
       const run = await k.prepare();
       // The first step from the shared start: every contender must agree on its loss.
       const first = await runBlock(run, 1);
-      live.push({ ...k, run, note: run.note ?? k.note, firstLoss: first.loss, times: [] });
+      live.push({ ...k, run, note: run.note ?? k.note, firstLoss: first.loss, firstMs: first.times?.[0] ?? NaN, times: [] });
     } catch (e) {
       console.log(`  skipped ${k.name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
     }
@@ -280,11 +280,11 @@ async function timeCase(c) {
     }
   }
   const ref = live.find((k) => k.ours);
-  const rows = live.map((k) => ({ name: k.name, ours: Boolean(k.ours), note: k.note, median: median(k.times), min: Math.min(...k.times), steps: k.times.length, firstLoss: k.firstLoss }));
+  const rows = live.map((k) => ({ name: k.name, ours: Boolean(k.ours), note: k.note, median: median(k.times), first: k.firstMs, min: Math.min(...k.times), steps: k.times.length, firstLoss: k.firstLoss }));
   const width = Math.max(...rows.map((r) => r.name.length + r.note.length + 5));
-  console.log(`  ${'contender (* = ours)'.padEnd(width)}  ${'median'.padStart(9)}  ${'min'.padStart(9)}  ${'× ours'.padStart(7)}  steps  first loss`);
+  console.log(`  ${'contender (* = ours)'.padEnd(width)}  ${'median'.padStart(9)}  ${'first'.padStart(9)}  ${'min'.padStart(9)}  ${'× ours'.padStart(7)}  steps  first loss`);
   for (const r of rows) {
-    console.log(`  ${`${r.ours ? '* ' : '  '}${r.name} (${r.note})`.padEnd(width)}  ${`${r.median.toFixed(2)} ms`.padStart(9)}  ${`${r.min.toFixed(2)} ms`.padStart(9)}  ${`${(r.median / rows[0].median).toFixed(2)}×`.padStart(7)}  ${String(r.steps).padStart(5)}  ${r.firstLoss.toPrecision(7)}`);
+    console.log(`  ${`${r.ours ? '* ' : '  '}${r.name} (${r.note})`.padEnd(width)}  ${`${r.median.toFixed(2)} ms`.padStart(9)}  ${`${r.first.toFixed(2)} ms`.padStart(9)}  ${`${r.min.toFixed(2)} ms`.padStart(9)}  ${`${(r.median / rows[0].median).toFixed(2)}×`.padStart(7)}  ${String(r.steps).padStart(5)}  ${r.firstLoss.toPrecision(7)}`);
   }
   const byName = (name) => rows.find((r) => r.name === name);
   const torchRow = byName('PyTorch'), tfRow = byName('tfjs-backend-wasm');

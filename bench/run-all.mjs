@@ -39,7 +39,8 @@ for (const f of records) {
   const rec = JSON.parse(readFileSync(join(jsonDir, f), 'utf8'));
   for (const t of rec.targets) {
     const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met';
-    console.log(`  ${t.label.padEnd(36)} ${t.ratio === null ? '–'.padStart(8) : `${t.ratio.toFixed(2)}×`.padStart(8)}  (≥ ${t.min}×)  ${verdict}`);
+    const first = t.firstRatio == null ? '' : `  (first calls: ${t.firstRatio.toFixed(2)}×)`;
+    console.log(`  ${t.label.padEnd(36)} ${t.ratio === null ? '–'.padStart(8) : `${t.ratio.toFixed(2)}×`.padStart(8)}  (≥ ${t.min}×)  ${verdict}${first}`);
   }
 }
 console.log(`\n${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version}${failed ? `, ${failed} failed` : ''}`);
