@@ -5,7 +5,8 @@
 //    same size (the baseline of the target: w2Distance within 2.5× one eigh at d = 512).
 // 2. 10⁵ diagonal Gaussians of d = 32 (a VAE batch) against one reference and as 10⁵
 //    pairs: w2DistanceDiagonalBatch and fisherRaoDistanceDiagonalBatch (target: < 50 ms
-//    each), with 10⁵ calls of the one-pair functions for comparison.
+//    each; the Fisher-Rao batch on both backends, the others run the same TypeScript on
+//    both), with 10⁵ calls of the one-pair functions for comparison.
 // 3. POT (Debian's python3-pot, /usr/bin/python3, one thread) in a child process: W2 by
 //    its Bures formula with its own sqrtm, and the same diagonal batches in NumPy;
 //    skipped with a message where missing. Not interleaved (another process): a reference.
@@ -102,6 +103,10 @@ for (const d of QUICK ? [2, 128, 512] : [2, 20, 128, 512]) {
       ours('w2DistanceDiagonalBatch, 10⁵ pairs', 'js', () => interp.w2DistanceDiagonalBatch(batch, pairs)),
       ours('fisherRaoDistanceDiagonalBatch, against one reference', 'js', () => interp.fisherRaoDistanceDiagonalBatch(batch, ref), { check: same(interp.fisherRaoDistance) }),
       ours('fisherRaoDistanceDiagonalBatch, 10⁵ pairs', 'js', () => interp.fisherRaoDistanceDiagonalBatch(batch, pairs)),
+      // The backend a user gets after init(): its kernel is WebAssembly SIMD (the others run
+      // the same TypeScript on both backends).
+      ours('fisherRaoDistanceDiagonalBatch, against one reference', 'wasm', () => interp.fisherRaoDistanceDiagonalBatch(batch, ref)),
+      ours('fisherRaoDistanceDiagonalBatch, 10⁵ pairs', 'wasm', () => interp.fisherRaoDistanceDiagonalBatch(batch, pairs)),
       ours('10⁵ calls of w2Distance', 'js', onePair(interp.w2Distance), { reps: 10 }),
       ours('10⁵ calls of fisherRaoDistance', 'js', onePair(interp.fisherRaoDistance), { reps: 10 }),
     ],

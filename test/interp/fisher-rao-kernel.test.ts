@@ -23,6 +23,27 @@ describe('fisherRaoDistanceDiagonalBatch on both backends', () => {
     }
   });
 
+  it('agrees to 1e-14 where 2σ0σ1 is subnormal or overflows, and where u overflows', () => {
+    // Pairs of variances chosen per coordinate: the WebAssembly kernel divides by 2σ0σ1 at
+    // once only where that product is normal in both lanes of a pair, and its ln(1 + u)
+    // must give NaN (the far-row fallback) where u = ∞, not the logarithm of an exponent.
+    const pairs = [[1e-320, 1e-300], [1e-300, 1e-310], [1e300, 1e305], [1e-300, 1e300], [1, 1e-308], [1e308, 1e-308], [2, 3], [1e-3, 1e3]];
+    const n = pairs.length, d = 6;
+    const a = batch(n, d, 5, 1), b = batch(n, d, 6, 1);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j += 2) {
+        a.variance.data[i * d + j] = pairs[i]![0]!;
+        b.variance.data[i * d + j] = pairs[i]![1]!;
+        if (i % 2) a.mean.data[i * d + j] = 1e200; // with a variance near 1e-300: z overflows
+      }
+    }
+    const [js, wasm] = onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, b));
+    for (let i = 0; i < n; i++) {
+      expect(Number.isFinite(js[i]!)).toBe(true);
+      expect(Math.abs(wasm[i]! - js[i]!)).toBeLessThanOrEqual(1e-14 * js[i]!);
+    }
+  });
+
   it('equals the one-pair distance, and is exactly 0 between identical rows', () => {
     const a = batch(80, 5, 3, 2);
     const [js, wasm] = onBothBackends(() => interp.fisherRaoDistanceDiagonalBatch(a, a));

@@ -1,17 +1,27 @@
 // Squared Fisher-Rao distances between diagonal Gaussians, row by row (latentspace/interp's
 // fisherRaoDistanceDiagonalBatch), the twin of src/linalg/kernels/fisher-rao.ts. Two
-// coordinates at a time in f64x2 lanes, with a vectorised natural logarithm (wasm has no
-// log instruction, and one call per coordinate is what the TypeScript kernel spends its
-// time on): w = m·2^e with m in [√½, √2), ln m = 2·atanh((m − 1)/(m + 1)) by its odd series
-// (the method of core's portableLog), accurate to about an ulp.
+// coordinates at a time in f64x2 lanes, with a vectorised ln(1 + u) (wasm has no log
+// instruction, and one call per coordinate is what the TypeScript kernel spends its time
+// on): 2·atanh of u/(2 + u), or of (m − 1)/(m + 1) for 1 + u = m·2^e, by the odd series
+// (the method of core's portableLog), accurate to about an ulp. Square roots and divisions
+// are what f64x2 does slowest, so there are as few as the accuracy allows: three roots
+// and, in the usual case, two divisions per coordinate.
 
 const LN2_HI: f64 = 0.6931471803691238; // ln 2 to 33 bits: e · LN2_HI is exact
 const LN2_LO: f64 = 1.9082149292705877e-10;
 
-/** ln w for w ≥ 1 (finite) in both lanes. */
+/**
+ * ln(1 + u) for u ≥ 0 in both lanes, with one division: for 1 + u < √2 as 2·atanh(f),
+ * f = u/(2 + u), straight from u (no rounding of 1 + u to correct afterwards, which took a
+ * second division); above, from w = 1 + u = m·2^e, m in [√½, √2), f = (m − 1)/(m + 1),
+ * where w's rounding is relative and ln w ≥ ln √2 absorbs it. |f| ≤ 0.1716 either way, so
+ * the odd series to f²¹ is within 1e-18 relative. u = ∞ gives NaN (the caller's sign that
+ * the row must be measured again without squares).
+ */
 // @ts-ignore: decorator
 @inline
-function log2x(w: v128): v128 {
+function log1p2(u: v128): v128 {
+  const w = f64x2.add(f64x2.splat(1), u);
   const bits = w;
   // Exponent e (unbiased) and mantissa m in [1, 2).
   const expBits = i64x2.shr_u(bits, 52);
@@ -21,11 +31,13 @@ function log2x(w: v128): v128 {
   const big = f64x2.gt(m, f64x2.splat(1.4142135623730951));
   m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
   e = f64x2.add(e, v128.and(big, f64x2.splat(1)));
-  const f = f64x2.div(f64x2.sub(m, f64x2.splat(1)), f64x2.add(m, f64x2.splat(1)));
+  const small = f64x2.lt(u, f64x2.splat(0.41421356237309503));
+  const top = v128.bitselect(u, f64x2.sub(m, f64x2.splat(1)), small);
+  const bottom = v128.bitselect(f64x2.add(f64x2.splat(2), u), f64x2.add(m, f64x2.splat(1)), small);
+  e = v128.andnot(e, small);
+  const f = f64x2.div(top, bottom);
   const f2 = f64x2.mul(f, f);
-  let s = f64x2.splat(1.0 / 25);
-  s = f64x2.add(f64x2.splat(1.0 / 23), f64x2.mul(f2, s));
-  s = f64x2.add(f64x2.splat(1.0 / 21), f64x2.mul(f2, s));
+  let s = f64x2.splat(1.0 / 21);
   s = f64x2.add(f64x2.splat(1.0 / 19), f64x2.mul(f2, s));
   s = f64x2.add(f64x2.splat(1.0 / 17), f64x2.mul(f2, s));
   s = f64x2.add(f64x2.splat(1.0 / 15), f64x2.mul(f2, s));
@@ -37,7 +49,9 @@ function log2x(w: v128): v128 {
   s = f64x2.add(f64x2.splat(1.0 / 3), f64x2.mul(f2, s));
   s = f64x2.add(f64x2.splat(1), f64x2.mul(f2, s));
   const lnM = f64x2.mul(f64x2.mul(f64x2.splat(2), f), s);
-  return f64x2.add(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.add(lnM, f64x2.mul(e, f64x2.splat(LN2_LO))));
+  const ln = f64x2.add(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.add(lnM, f64x2.mul(e, f64x2.splat(LN2_LO))));
+  // + (u − u): 0, or NaN when u = ∞ (whose exponent field would read as a finite 2^1024).
+  return f64x2.add(ln, f64x2.sub(u, u));
 }
 
 /** One coordinate pair's d_j² / 2 terms for two lanes: D with D = arccosh(1 + z)·… (see the TS twin). */
@@ -47,18 +61,19 @@ function halfPlane2(m0: v128, v0: v128, m1: v128, v1: v128): v128 {
   const s0 = f64x2.sqrt(v0), s1 = f64x2.sqrt(v1);
   const dm = f64x2.sub(m0, m1), ds = f64x2.sub(s0, s1);
   const num = f64x2.add(f64x2.mul(f64x2.mul(f64x2.splat(0.5), dm), dm), f64x2.mul(ds, ds));
-  // Divided by 2σ0 and σ1 in turn, as the TS twin (σ0·σ1 can be subnormal).
-  const z = f64x2.div(f64x2.div(num, f64x2.mul(f64x2.splat(2), s0)), s1);
+  // One division by 2σ0σ1 where that product is a normal number in both lanes; by 2σ0 and
+  // σ1 in turn (as the TS twin) where it would be subnormal or overflow.
+  const p = f64x2.mul(f64x2.mul(f64x2.splat(2), s0), s1);
+  const z = i64x2.all_true(v128.and(f64x2.ge(p, f64x2.splat(1e-300)), f64x2.le(p, f64x2.splat(1e300))))
+    ? f64x2.div(num, p)
+    : f64x2.div(f64x2.div(num, f64x2.mul(f64x2.splat(2), s0)), s1);
   // u = z + √(z(z + 2)), or 2z where z(z + 2) would overflow.
   const u = v128.bitselect(
     f64x2.add(z, f64x2.sqrt(f64x2.mul(z, f64x2.add(z, f64x2.splat(2))))),
     f64x2.mul(f64x2.splat(2), z),
     f64x2.lt(z, f64x2.splat(1e150)),
   );
-  const w = f64x2.add(f64x2.splat(1), u);
-  // ln(1 + u) = ln w · u / (w − 1), exact where w rounds to 1 (then ln(1 + u) = u).
-  const isOne = f64x2.eq(w, f64x2.splat(1));
-  const D = v128.bitselect(u, f64x2.mul(log2x(w), f64x2.div(u, f64x2.sub(w, f64x2.splat(1)))), isOne);
+  const D = log1p2(u);
   return f64x2.mul(D, D);
 }
 
