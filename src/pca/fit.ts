@@ -1,12 +1,12 @@
 import { assertNever, fail, finiteResult, finiteResults } from '../core/errors.js';
-import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
+import { ldexp, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix, type FloatArray, type MatrixInput } from '../core/matrix.js';
 import { freezeModel } from '../core/model.js';
 import { svdFlipRowsInPlace } from '../linalg/sign.js';
 import type { PcaModel, PcaSolverUsed } from './model.js';
 import { resolveOptions, type PcaOptions, type ResolvedPcaOptions } from './options.js';
 import { covarianceSolver, fullSolver, randomizedSolver, type Spectrum } from './solvers.js';
-import { columnMeans } from '../linalg/rows.js';
+import { columnMeans, columnSums } from '../linalg/rows.js';
 import { sumOfSquares } from './stats.js';
 
 /**
@@ -40,9 +40,11 @@ export function fit(X: MatrixInput, options?: PcaOptions): PcaModel {
     fail('INVALID_INPUT', `X: received ${n} sample, expected at least 2 to estimate a variance`);
   }
   const opts = resolveOptions(options, n, d);
-  const scale = safeScaleExponent(maxAbs(x0.data), 'float64');
+  // The column sums and the largest |entry| in one pass; scaled data has its means taken again.
+  const sums = new Float64Array(d);
+  const scale = safeScaleExponent(columnSums(n, d, x0.data, null, sums), 'float64');
   const x = scale === 0 ? x0 : { rows: n, cols: d, data: scaledBy(x0.data instanceof Float64Array ? x0.data : Float64Array.from(x0.data), scale) };
-  const mean = columnMeans(x);
+  const mean = scale === 0 ? sums.map((s) => s / n) : columnMeans(x);
   const totalVariance = sumOfSquares(x, mean) / (n - 1);
   const spectrum = solve(opts, x, mean);
   const k = chooseComponents(opts.nComponents, spectrum.variances, totalVariance);

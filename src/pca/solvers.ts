@@ -1,10 +1,11 @@
 import type { Matrix } from '../core/matrix.js';
-import { symmetricEigen } from '../linalg/eigh.js';
-import { rangeFinder } from '../linalg/range-finder.js';
+import { leadingEigenRows } from '../linalg/eigh.js';
+import { residentRangeFinder } from '../linalg/range-finder.js';
 import { svdRightKernel } from '../linalg/svd.js';
 import { randomFrom, type SeedLike } from '../core/random.js';
 import { centerRows, centered } from './stats.js';
-import { syrkKernel } from '../linalg/kernels/dispatch.js';
+import { regionKernel, residentKernel, syrkKernel } from '../linalg/kernels/dispatch.js';
+import type { Region } from '../linalg/kernels/types.js';
 import { product64 } from '../linalg/matmul.js';
 
 // The solvers call the unvalidated cores (svdRightKernel, rangeFinder, product64, kernels), not the
@@ -29,18 +30,16 @@ const CHUNK_VALUES = 1 << 20;
  * eigenfaces trick): a 400 × 400 eigenproblem instead of 4096 × 4096.
  */
 export function covarianceSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
-  return x.rows >= x.cols ? featureGramSolver(x, mean) : sampleGramSolver(x, mean, k);
+  return x.rows >= x.cols ? featureGramSolver(x, mean, k) : sampleGramSolver(x, mean, k);
 }
 
-function featureGramSolver(x: Matrix, mean: Float64Array): Spectrum {
+// Every variance, but only the k leading components (the eigensolver back-transforms only those).
+function featureGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
   const d = x.cols;
   const cov = centredGram(x, mean);
   for (let p = 0; p < d * d; p++) cov[p] = cov[p]! / (x.rows - 1);
-  const { values, vectors } = symmetricEigen(d, cov);
-  // Column c of `vectors` is the c-th eigenvector; components are stored as rows.
-  const components = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let c = 0; c < d; c++) components[c * d + i] = vectors.data[i * d + c]!;
-  return { variances: values.map((v) => (v > 0 ? v : 0)), components, count: d };
+  const { values, rows } = leadingEigenRows(d, cov, k);
+  return { variances: values.map((v) => (v > 0 ? v : 0)), components: rows, count: k };
 }
 
 /**
@@ -55,14 +54,23 @@ export function centredGram(x: Matrix, mean: Float64Array, skipZero = true): Flo
   const cols = skipZero ? varyingColumns(x, mean) : null;
   const w = cols === null ? d : cols.length;
   const chunkRows = Math.max(1, Math.min(n, Math.floor(CHUNK_VALUES / d)));
-  const chunk = new Float64Array(chunkRows * w);
+  // The chunk and its Gram live where the kernel works (WebAssembly memory): centred
+  // straight into it, read and written in place, with no copy in or out per chunk.
+  const chunk = regionKernel()(mean, chunkRows * w);
+  const part = regionKernel()(mean, w * w);
   const gram = new Float64Array(w * w);
-  const part = n > chunkRows ? new Float64Array(w * w) : gram;
-  for (let start = 0; start < n; start += chunkRows) {
-    const end = Math.min(n, start + chunkRows);
-    centerRows(x, mean, start, end, chunk, cols);
-    syrkKernel()(true, w, end - start, chunk, 0, w, part, 0, w);
-    if (part !== gram) for (let p = 0; p < w * w; p++) gram[p] = gram[p]! + part[p]!;
+  try {
+    for (let start = 0; start < n; start += chunkRows) {
+      const end = Math.min(n, start + chunkRows);
+      centerRows(x, mean, start, end, chunk.view(), cols);
+      syrkKernel()(true, w, end - start, chunk.view(), 0, w, part.view(), 0, w);
+      // gram + part, as 0 + part for the first chunk: the same bits as part itself.
+      const p = part.view();
+      for (let q = 0; q < w * w; q++) gram[q] = gram[q]! + p[q]!;
+    }
+  } finally {
+    chunk.release();
+    part.release();
   }
   if (cols === null) return gram;
   const cov = new Float64Array(d * d);
@@ -88,10 +96,8 @@ function sampleGramSolver(x: Matrix, mean: Float64Array, k: number): Spectrum {
   const xc = centered(x, mean);
   const G = new Float64Array(n * n);
   syrkKernel()(false, n, d, xc.data, 0, d, G, 0, n);
-  const { values, vectors } = symmetricEigen(n, G);
   // The first k columns of U, as rows, times Xc: the unnormalised components (k × d).
-  const Ut = new Float64Array(k * n);
-  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) Ut[c * n + i] = vectors.data[i * n + c]!;
+  const { values, rows: Ut } = leadingEigenRows(n, G, k);
   const components = product64({ rows: k, cols: n, data: Ut }, xc, false, false).data;
   const variances = new Float64Array(k);
   for (let c = 0; c < k; c++) {
@@ -118,19 +124,39 @@ export function fullSolver(x: Matrix, mean: Float64Array, k = Math.min(x.rows, x
   return fromSvd(s, V, x.rows, k);
 }
 
-/** Randomized SVD (Halko, Martinsson & Tropp 2011): k directions from a sampled range. */
+/**
+ * Randomized SVD (Halko, Martinsson & Tropp 2011): k directions from a sampled range. The
+ * centred data is written straight into the kernels' memory (a region), where every
+ * product of the power iterations reads it in place: no copy of X per product.
+ */
 export function randomizedSolver(x: Matrix, mean: Float64Array, k: number, nOversamples: number, powerIterations: number, seed: SeedLike): Spectrum {
-  return randomizedSpectrum(centered(x, mean), k, nOversamples, powerIterations, seed);
+  const xc = regionKernel()(mean, x.rows * x.cols);
+  try {
+    centerRows(x, mean, 0, x.rows, xc.view());
+    return residentSpectrum(x.rows, x.cols, xc, k, nOversamples, powerIterations, seed);
+  } finally {
+    xc.release();
+  }
 }
 
 /** {@link randomizedSolver} on data already centred, xc (n × d), which is only read. */
 export function randomizedSpectrum(xc: Matrix<Float64Array>, k: number, nOversamples: number, powerIterations: number, seed: SeedLike): Spectrum {
-  const size = Math.min(k + nOversamples, xc.rows, xc.cols);
-  const Q = rangeFinder(xc, size, powerIterations, powerIterations > 2 ? 'lu' : 'none', randomFrom(seed));
+  const held = residentKernel()(xc.data);
+  try {
+    return residentSpectrum(xc.rows, xc.cols, held, k, nOversamples, powerIterations, seed);
+  } finally {
+    held.release();
+  }
+}
+
+// The randomized SVD of the centred data (n × d) held in a region (its view re-taken after every kernel call).
+function residentSpectrum(n: number, d: number, xc: Region<Float64Array>, k: number, nOversamples: number, powerIterations: number, seed: SeedLike): Spectrum {
+  const size = Math.min(k + nOversamples, n, d);
+  const Q = residentRangeFinder(n, d, xc, size, powerIterations, powerIterations > 2 ? 'lu' : 'none', randomFrom(seed));
   // B = Qᵀ·Xc (size × d): the data in the sampled basis; its SVD gives the components.
-  const B = product64(Q, xc, true, false).data;
-  const { s, V } = svdRightKernel(size, xc.cols, B, size);
-  return fromSvd(s, V, xc.rows, k);
+  const B = product64(Q, { rows: n, cols: d, data: xc.view() }, true, false).data;
+  const { s, V } = svdRightKernel(size, d, B, size);
+  return fromSvd(s, V, n, k);
 }
 
 // V is (d × r) with the right singular vectors as columns; the variance along each is s²/(n − 1).
