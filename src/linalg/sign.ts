@@ -50,10 +50,25 @@ export function svdFlipInPlace(
   m: number, k: number, U: Float64Array, offU: number, ldu: number,
   n: number, V: Float64Array | null, offV: number, ldv: number,
 ): void {
+  const flip = new Uint8Array(k);
+  let any = false;
   for (let c = 0; c < k; c++) {
     if (largestEntrySign(m, U, offU + c, ldu) > 0) continue;
-    negate(m, U, offU + c, ldu);
-    if (V !== null) negate(n, V, offV + c, ldv);
+    flip[c] = 1;
+    any = true;
+  }
+  if (!any) return;
+  // Row by row: negating column by column walked memory with a stride (1 % of a
+  // 400 × 4096 SVD on its 4096 × 400 V).
+  negateColumns(m, k, flip, U, offU, ldu);
+  if (V !== null) negateColumns(n, k, flip, V, offV, ldv);
+}
+
+// The flagged columns of X (rows × k, leading dimension ld), negated in place (0 − x).
+function negateColumns(rows: number, k: number, flip: Uint8Array, X: Float64Array, off: number, ld: number): void {
+  for (let i = 0; i < rows; i++) {
+    const row = off + i * ld;
+    for (let c = 0; c < k; c++) if (flip[c] === 1) X[row + c] = 0 - X[row + c]!;
   }
 }
 

@@ -45,6 +45,7 @@ export interface WasmExports {
   ): void;
   drotchain(n: number, x: number, ld: number, count: number, cs: number, sn: number): void;
   dgemv(trans: number, m: number, n: number, a: number, lda: number, x: number, incx: number, y: number): void;
+  dreflectrows(len: number, rows: number, v: number, x: number, ld: number, tau: number): void;
   dsecularWork(k: number): number;
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
   dtsnerep2Work(): number;
@@ -565,6 +566,17 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const px = c.output(X, offX + j0 * ld, ld, j1 - j0 + 1, n, true), ldW = c.ld;
       if (!c.commit()) return jsKernels.rotateChain(n, X, offX, ld, j0, j1, cs, sn);
       ex.drotchain(n, px, ldW, j1 - j0, pc, ps);
+      c.finish();
+    },
+
+    reflectRows(len, rows, V, offV, X, offX, ld, tau) {
+      if (len <= 0 || rows <= 0) return;
+      // X's rows and v lie in one resident matrix in the LQ panels (both read in place).
+      const c = call.begin();
+      const pv = c.vector(V, offV, len);
+      const px = c.output(X, offX, ld, rows, len, true), ldW = c.ld;
+      if (!c.commit()) return jsKernels.reflectRows(len, rows, V, offV, X, offX, ld, tau);
+      ex.dreflectrows(len, rows, pv, px, ldW, tau);
       c.finish();
     },
 

@@ -7,6 +7,7 @@ import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
+import { reflectRows } from './reflect-rows.js';
 import { gemm } from './gemm.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
@@ -60,6 +61,8 @@ export const applyReflectorsRightKernel = (): Kernels['applyReflectorsRight'] =>
 export const gemvKernel = (): Kernels['gemv'] => registeredKernels()?.gemv ?? gemv;
 /** The active rotation-sequence kernel (the bidiagonal QR's sweeps). */
 export const rotateChainKernel = (): Kernels['rotateChain'] => registeredKernels()?.rotateChain ?? rotateChain;
+/** The active one-reflector-on-rows kernel (the LQ panels' leaves). */
+export const reflectRowsKernel = (): Kernels['reflectRows'] => registeredKernels()?.reflectRows ?? reflectRows;
 /** The active secular-equation kernel. */
 export const secularEigenKernel = (): Kernels['secularEigen'] => registeredKernels()?.secularEigen ?? secularEigen;
 /** The active 2-D Barnes-Hut repulsion kernel. */

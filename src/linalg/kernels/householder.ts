@@ -43,7 +43,7 @@ export interface SequenceOp {
  * Applies the reflector sequence stored in A (with scalars τ) to C: Q·C, Qᵀ·C (side
  * `'left'`, C has `total` rows and `n` columns) or C·Q, C·Qᵀ (side `'right'`, C has `n`
  * rows and `total` columns), in blocks of 32 reflectors through gemm (the active
- * backend's).
+ * backend's). For a C that is a region's view, `again` re-derives it between calls.
  *
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export interface SequenceOp {
  */
 export function applySequence(
   op: SequenceOp, A: Float64Array, offA: number, lda: number, tau: Float64Array,
-  n: number, C: Float64Array, offC: number, ldc: number,
+  n: number, C: Float64Array, offC: number, ldc: number, again?: () => Float64Array,
 ): void {
   const { storage, shift, total, k, side, trans } = op;
   const nBlocks = Math.ceil(k / BLOCK);
@@ -71,8 +71,9 @@ export function applySequence(
     gatherBlock(storage, shift, total, j0, nb, A, offA, lda, tau, block);
     const start = j0 + shift;
     const gemm = gemmKernel();
-    if (side === 'left') applyBlockLeft(gemm, block, trans, n, C, offC + start * ldc, ldc);
-    else applyBlockRight(gemm, block, trans, n, C, offC + start, ldc);
+    const c = s > 0 && again ? again() : C;
+    if (side === 'left') applyBlockLeft(gemm, block, trans, n, c, offC + start * ldc, ldc, again);
+    else applyBlockRight(gemm, block, trans, n, c, offC + start, ldc, again);
   }
 }
 

@@ -13,6 +13,7 @@ import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
+import { reflectRows } from './reflect-rows.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -36,6 +37,7 @@ export const jsKernels: Kernels = {
   applyReflectorsRight,
   gemv,
   rotateChain,
+  reflectRows,
   secularEigen,
   tsneRepulsion2,
   tsneAttraction2,

@@ -93,9 +93,8 @@ export function emptyBlock(): ReflectorBlock {
  * Reflector j has its unit entry at index j + shift of a vector of length `total`; its
  * other entries follow it in row j (`'rows'`, as tridiagonalisation and the right-hand
  * side of bidiagonalisation store them) or down column j (`'cols'`, as QR does). The block
- * covers indices j0 + shift … total − 1, the only ones the reflectors touch. With a `gemm`,
- * T's inner products come from one Gram matrix V·Vᵀ through it (other bits than the
- * default's dot products, but far faster for long reflectors: 5 % of a 400 × 4096 SVD).
+ * covers indices j0 + shift … total − 1, the only ones the reflectors touch. (Long
+ * reflectors read in place, with T from a Gram matrix through gemm: ./lq.ts.)
  *
  * @example
  * ```ts
@@ -106,7 +105,7 @@ export function emptyBlock(): ReflectorBlock {
  */
 export function gatherBlock(
   storage: ReflectorStorage, shift: number, total: number, j0: number, nb: number,
-  A: Float64Array, offA: number, lda: number, tau: Float64Array, block: ReflectorBlock, gemm?: Gemm,
+  A: Float64Array, offA: number, lda: number, tau: Float64Array, block: ReflectorBlock,
 ): void {
   const len = total - j0 - shift;
   if (block.vt.length < nb * len) block.vt = new Float64Array(nb * len);
@@ -121,22 +120,32 @@ export function gatherBlock(
     vt[row + r] = 1;
     const j = j0 + r;
     if (storage === 'rows') {
+      // A contiguous run: one block copy.
       const src = offA + j * lda + base;
-      for (let c = r + 1; c < len; c++) vt[row + c] = A[src + c]!;
+      vt.set(A.subarray(src + r + 1, src + len), row + r + 1);
     } else {
       const src = offA + base * lda + j;
       for (let c = r + 1; c < len; c++) vt[row + c] = A[src + c * lda]!;
     }
   }
-  let G: Float64Array | null = null;
-  if (gemm) {
-    G = gram.length < nb * nb ? (gram = new Float64Array(nb * nb)) : gram;
-    gemmInSlices(gemm, false, true, nb, nb, len, vt, 0, len, vt, 0, len, G, 0, nb);
-  }
-  formT(nb, len, vt, tau, j0, block.t, G);
+  formT(nb, len, vt, tau, j0, block.t, null);
 }
 
-let gram = new Float64Array(0);
+/**
+ * T (nb × nb, upper triangular) with H_{j0}⋯H_{j0+nb−1} = I − V·T·Vᵀ from the Gram matrix
+ * G = VᵀV of the block's reflectors (nb × nb, only its upper triangle read) and their τ
+ * (LAPACK dlarft): for callers that formed G themselves (./lq.ts reads V where it lies).
+ *
+ * @example
+ * ```ts
+ * const t = new Float64Array(1);
+ * triangularFactor(1, new Float64Array([1.6]), 0, new Float64Array([1.25]), t);
+ * t[0]; // 1.6
+ * ```
+ */
+export function triangularFactor(nb: number, tau: Float64Array, j0: number, G: Float64Array, t: Float64Array): void {
+  formT(nb, 0, G, tau, j0, t, G);
+}
 
 // T for H₀⋯H_{nb−1} = I − V·T·Vᵀ (LAPACK dlarft, forward, columnwise):
 // T[0:i, i] = −τᵢ · T[0:i, 0:i] · (V[:, 0:i]ᵀ vᵢ).
@@ -165,10 +174,16 @@ function formT(nb: number, len: number, vt: Float64Array, tau: Float64Array, j0:
 }
 
 let work = new Float64Array(0);
+let work2 = new Float64Array(0);
 
 function workspace(size: number): Float64Array {
   if (work.length < size) work = new Float64Array(size);
   return work;
+}
+
+function workspace2(size: number): Float64Array {
+  if (work2.length < size) work2 = new Float64Array(size);
+  return work2;
 }
 
 /**
@@ -190,11 +205,12 @@ function workspace(size: number): Float64Array {
 export function applyBlockLeft(gemm: Gemm, block: ReflectorBlock, trans: boolean, n: number, C: Float64Array, offC: number, ldc: number, again?: () => Float64Array): void {
   const { nb, len, vt, t } = block;
   if (n === 0 || len === 0) return;
-  const W = workspace(nb * n);
+  const W = workspace(nb * n), TW = workspace2(nb * n);
   gemmInSlices(gemm, false, false, nb, n, len, vt, 0, len, C, offC, ldc, W, 0, n, undefined, again);
-  triangularTimesRows(trans, nb, n, t, W);
+  // op(T)·W as a gemm with T's zeros (in TypeScript loops this was 3 % of a 400 × 4096 SVD).
+  gemm(trans, false, nb, n, nb, 1, t, 0, nb, W, 0, n, 0, TW, 0, n);
   // A resident C's view may have been detached by the first call: `again` re-derives it.
-  gemm(true, false, len, n, nb, -1, vt, 0, len, W, 0, n, 1, again ? again() : C, offC, ldc);
+  gemm(true, false, len, n, nb, -1, vt, 0, len, TW, 0, n, 1, again ? again() : C, offC, ldc);
 }
 
 /**
@@ -215,10 +231,10 @@ export function applyBlockLeft(gemm: Gemm, block: ReflectorBlock, trans: boolean
 export function applyBlockRight(gemm: Gemm, block: ReflectorBlock, trans: boolean, m: number, C: Float64Array, offC: number, ldc: number, again?: () => Float64Array): void {
   const { nb, len, vt, t } = block;
   if (m === 0 || len === 0) return;
-  const W = workspace(m * nb);
+  const W = workspace(m * nb), WT = workspace2(m * nb);
   gemmInSlices(gemm, false, true, m, nb, len, C, offC, ldc, vt, 0, len, W, 0, nb, again, undefined);
-  rowsTimesTriangular(trans, m, nb, t, W);
-  gemm(false, false, m, len, nb, -1, W, 0, nb, vt, 0, len, 1, again ? again() : C, offC, ldc);
+  gemm(false, trans, m, nb, nb, 1, W, 0, nb, t, 0, nb, 0, WT, 0, nb);
+  gemm(false, false, m, len, nb, -1, WT, 0, nb, vt, 0, len, 1, again ? again() : C, offC, ldc);
 }
 
 /** Depth of one gemm call in {@link gemmInSlices}: the TypeScript gemm's panel depth. */
@@ -254,25 +270,6 @@ export function gemmInSlices(
       transA, transB, m, n, Math.min(DEPTH, k - p), 1, a, offA + (transA ? p * lda : p), lda,
       b, offB + (transB ? p : p * ldb), ldb, p === 0 ? 0 : 1, C, offC, ldc,
     );
-  }
-}
-
-// W (nb × n) ← op(T)·W for upper-triangular T, in place: each output row only needs
-// rows not yet overwritten (below it for T, above it for Tᵀ).
-function triangularTimesRows(trans: boolean, nb: number, n: number, t: Float64Array, W: Float64Array): void {
-  for (let s = 0; s < nb; s++) {
-    const r = trans ? nb - 1 - s : s;
-    const out = r * n;
-    const d = t[r * nb + r]!;
-    for (let c = 0; c < n; c++) W[out + c] = W[out + c]! * d;
-    const lo = trans ? 0 : r + 1;
-    const hi = trans ? r : nb;
-    for (let l = lo; l < hi; l++) {
-      const f = trans ? t[l * nb + r]! : t[r * nb + l]!;
-      if (f === 0) continue;
-      const src = l * n;
-      for (let c = 0; c < n; c++) W[out + c] = W[out + c]! + f * W[src + c]!;
-    }
   }
 }
 

@@ -161,6 +161,12 @@ export interface Kernels {
    */
   rotateChain(n: number, X: Float64Array, offX: number, ld: number, j0: number, j1: number, cs: Float64Array, sn: Float64Array): void;
   /**
+   * One reflector from the right on `rows` rows of X (float64; len entries from
+   * offX + i·ld): x ← x − τ·(x·v)·v, v (len, from offV) with v[0] = 1 implicit; the dot
+   * product's order is fixed (see ./reflect-rows.ts). The leaves of the LQ panels.
+   */
+  reflectRows(len: number, rows: number, V: Float64Array, offV: number, X: Float64Array, offX: number, ld: number, tau: number): void;
+  /**
    * Eigen-decomposition of D + ρ·z·zᵀ (float64), the merge step of divide and conquer, for
    * strictly increasing d (k), ρ > 0 and z without zero entries: the eigenvalues,
    * ascending, into `lambda` (k) and the unit eigenvectors into the rows of U (k × k,
