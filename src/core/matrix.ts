@@ -125,14 +125,35 @@ export function asMatrix(input: MatrixInput, options?: AsMatrixOptions): Matrix;
 export function asMatrix(input: MatrixInput, name?: string, options?: AsMatrixOptions): Matrix;
 export function asMatrix(input: MatrixInput, nameOrOptions?: string | AsMatrixOptions, options?: AsMatrixOptions): Matrix {
   const [name, given] = nameAndOptions(nameOrOptions, options);
+  const m = coerceNonEmpty(input, name, given);
+  checkFinite(m, name);
+  return m;
+}
+
+/** asMatrix but for the finiteness scan. */
+function coerceNonEmpty(input: MatrixInput, name: string, given: AsMatrixOptions | undefined): Matrix {
   const opts = checkOptions(given, AS_MATRIX_OPTION_NAMES);
   if (opts.dtype !== undefined) checkChoice(opts.dtype, 'dtype', DTYPES);
   const m = coerce(input, name, opts);
   if (m.rows === 0 || m.cols === 0) {
     fail('EMPTY_INPUT', `${name}: received a ${m.rows} × ${m.cols} matrix, expected at least one row and one column`);
   }
-  checkFinite(m, name);
   return m;
+}
+
+/**
+ * {@link asMatrix} without its finiteness scan, for a caller whose own first pass over the
+ * data shows finiteness on the way (k-means' column sums: a non-finite entry makes its
+ * column's sum non-finite) and calls {@link checkFinite} when it does not. Not part of the
+ * public API.
+ *
+ * @example
+ * ```ts
+ * asMatrixUnscanned([[1, NaN]], 'X').data[1]; // NaN (no error until checkFinite)
+ * ```
+ */
+export function asMatrixUnscanned(input: MatrixInput, name: string): Matrix {
+  return coerceNonEmpty(input, name, undefined);
 }
 
 /** The name and the options of `asMatrix(input, name?, options?)` or `asMatrix(input, options?)`. */
@@ -342,7 +363,15 @@ function fromMlMatrix(ml: MlMatrixLike, name: string, dtype: AsMatrixOptions['dt
   return { rows, cols, data };
 }
 
-function checkFinite(m: Matrix, name: string): void {
+/**
+ * Throws `NON_FINITE`, naming the first non-finite entry of m and `name`, if there is one.
+ *
+ * @example
+ * ```ts
+ * checkFinite({ rows: 1, cols: 2, data: new Float64Array([1, NaN]) }, 'X'); // throws: X: entry (0, 1) is NaN, …
+ * ```
+ */
+export function checkFinite(m: Matrix, name: string): void {
   if (allFinite(m.data)) return;
   const { data, cols } = m;
   for (let p = 0; p < data.length; p++) {

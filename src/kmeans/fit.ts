@@ -1,6 +1,6 @@
 import { assertNever, describe, fail, finiteResult } from '../core/errors.js';
 import { ldexp, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
-import { asMatrix, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asMatrix, asMatrixUnscanned, checkFinite, isMatrix, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkChoice, checkInt, checkNumber, checkOptions, checkSignal, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { Assignment, centreShifts, clusterMass, exactInertia, updateCentres } from './centres.js';
@@ -253,8 +253,11 @@ export interface FitData {
 
 /**
  * Readies X for the distance kernels (its weighted mean, and ‖x − mean‖² once per fit; X
- * itself is not copied, only mirrored in float32 when `mirror`), checks that k distinct
- * rows exist (unless the start is given) and scales `tol` by the mean variance.
+ * itself is not copied, only mirrored in float32 when `mirror`), checks that X is finite
+ * (its callers coerce it with `asMatrixUnscanned`) and that k distinct rows exist (unless
+ * the start is given), and scales `tol` by the mean variance.
+ *
+ * @throws {@link core!LatentSpaceError} `NON_FINITE` naming the first non-finite entry of X
  *
  * @example
  * ```ts
@@ -268,7 +271,19 @@ export function prepareData(X: Matrix, shared: SharedOptions, tol: number, mirro
   let rows = resident ? residentKernel()(X.data) : jsRegion(X.data);
   // The column sums (for the mean) and max |x| (for the scale) in one pass of the kernels.
   const sums = new Float64Array(X.cols);
-  const scale = safeScaleExponent(columnSumsKernel()(X.rows, X.cols, rows.view(), w ?? null, sums), dtype);
+  const top = columnSumsKernel()(X.rows, X.cols, rows.view(), w ?? null, sums);
+  // The finiteness check of X, fused into this pass: a NaN or ±∞ entry makes its column's
+  // sum NaN or ±∞ (so does w · x for any finite weight w ≥ 0), so finite sums prove finite
+  // entries; otherwise (a non-finite entry, or finite sums that overflowed) X is scanned.
+  if (!sums.every(Number.isFinite)) {
+    try {
+      checkFinite(X, 'X');
+    } catch (error) {
+      rows.release();
+      throw error;
+    }
+  }
+  const scale = safeScaleExponent(top, dtype);
   let mean: Float64Array = sums.map((s) => s / total);
   const Xs = { rows: X.rows, cols: X.cols, data: scaledBy(X.data, scale) };
   if (scale !== 0) {
@@ -321,7 +336,8 @@ interface FitState extends FitData {
 }
 
 function prepare(X: MatrixInput, options: KMeansOptions | undefined): FitState {
-  const x = asMatrix(X, 'X');
+  // X's finiteness is checked by prepareData's first pass.
+  const x = asMatrixUnscanned(X, 'X');
   const opts = resolve(options, x);
   // X stays resident in the kernels' memory for every iteration of every run (see
   // prepareSource), released when the runs end.

@@ -1,6 +1,6 @@
 import { fail, finiteResult } from '../core/errors.js';
 import { ldexp } from '../core/math.js';
-import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { asMatrix, asMatrixUnscanned, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import type { Random } from '../core/random.js';
 import { allocate, widen } from '../linalg/dtype.js';
@@ -330,7 +330,8 @@ function* loop(data: FitData, opts: Resolved): Generator<MiniBatchStep, KMeansMo
  * ```
  */
 export function miniBatchSteps(X: MatrixInput, options?: MiniBatchOptions): Generator<MiniBatchStep, KMeansModel, boolean | undefined> {
-  const x = asMatrix(X, 'X');
+  // X's finiteness is checked by prepareData's first pass.
+  const x = asMatrixUnscanned(X, 'X');
   const opts = resolve(options, x);
   return loop(prepareData(x, opts, opts.tol), opts);
 }
