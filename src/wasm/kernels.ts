@@ -48,8 +48,6 @@ export interface WasmExports {
   dreflectrows(len: number, rows: number, v: number, x: number, ld: number, tau: number): void;
   dsecularWork(k: number): number;
   dsecular(k: number, d: number, z: number, rho: number, lambda: number, u: number, work: number): void;
-  dtsnerep2Work(): number;
-  dtsnerep2(n: number, order: number, y: number, rec: number, child: number, out: number, work: number): number;
   dtsneattr2(n: number, rowPtr: number, col: number, val: number, y: number, scale: number, out: number): void;
   dtsnebh2Work(n: number, cap: number): number;
   dtsnebh2(n: number, y: number, theta: number, out: number, cap: number, work: number): number;
@@ -591,22 +589,6 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       if (!c.commit()) return jsKernels.secularEigen(k, d, z, rho, lambda, U);
       ex.dsecular(k, pd, pz, rho, pl, pu, pw);
       c.finish();
-    },
-
-    tsneRepulsion2(n, order, Y, rec, child, out) {
-      if (n <= 0) return 0;
-      const cells = child.length;
-      const c = call.begin();
-      const po = c.vector(order, 0, n);
-      const py = c.vector(Y, 0, 2 * n);
-      const pr = c.vector(rec, 0, 4 * cells);
-      const pc = c.vector(child, 0, cells);
-      const pout = c.output(out, 0, 2 * n, 1, 2 * n);
-      const pw = c.scratch(ex.dtsnerep2Work());
-      if (!c.commit()) return jsKernels.tsneRepulsion2(n, order, Y, rec, child, out);
-      const Z = ex.dtsnerep2(n, po, py, pr, pc, pout, pw);
-      c.finish();
-      return Z;
     },
 
     tsneAttraction2(n, rowPtr, col, val, Y, scale, out) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setKernels } from '../../src/linalg/backend.js';
 import { BarnesHutTree } from '../../src/tsne/barnes-hut.js';
 import { jsKernels } from '../../src/linalg/kernels/index.js';
-import { tsneRepulsion2 } from '../../src/linalg/kernels/tsne.js';
+import { tsneRepulsion2, walkRecords } from '../../src/linalg/kernels/tsne.js';
 import type { Csr } from '../../src/tsne/affinities.js';
 import { fit } from '../../src/tsne/fit.js';
 import { attractive, exactRepulsion } from '../../src/tsne/gradient.js';
@@ -107,24 +107,57 @@ describe('the 2-D Barnes-Hut kernel from the points (tree build and traversal)',
   it('agrees with the tree the TypeScript class builds (same cells, same sums)', () => {
     // BarnesHutTree.repulsion in 2-D now runs the kernel; before, it traversed its own tree
     // with tsneRepulsion2. Both trees must be the same: the traversal over the class's tree
-    // (packed here as the kernel packs) gives the kernel's bits.
+    // (its records laid out here as the kernel lays out its own) gives the kernel's bits.
     const n = 2000, theta = 0.5;
     const g = gaussian(77);
     const Y = Float64Array.from({ length: 2 * n }, () => 3 * g());
     const got = both(Y, n, theta);
-    const tree = new BarnesHutTree(2) as unknown as {
-      build(Y: Float64Array, n: number): void; nodes: number; child: Int32Array; count: Float64Array;
-      half: Float64Array; com: Float64Array; orderBuf: Int32Array;
-    };
+    const tree = new BarnesHutTree(2);
     tree.build(Y, n);
-    const rec = new Float64Array(4 * tree.nodes);
-    for (let c = 0; c < tree.nodes; c++) {
-      rec.set([tree.com[2 * c]!, tree.com[2 * c + 1]!, tree.count[c]!, tree.child[c]! < 0 ? 0 : (4 * tree.half[c]! * tree.half[c]!) * (1 / (theta * theta))], 4 * c);
-    }
+    const m = tree.nodes;
+    const rec = new Float64Array(4 * m), next = new Int32Array(m);
+    const cells = walkRecords(tree, theta, rec, next, new Int32Array(m), new Int32Array(m));
+    const order = (tree as unknown as { orderBuf: Int32Array }).orderBuf;
     const out = new Float64Array(2 * n);
-    const Z = tsneRepulsion2(n, tree.orderBuf.subarray(0, n), Y, rec, tree.child.subarray(0, tree.nodes), out);
+    const Z = tsneRepulsion2(n, order.subarray(0, n), Y, rec, next.subarray(0, cells), out);
     expect(Z).toBe(got.Z);
     expect(bitsOf(out)).toEqual(bitsOf(got.out));
+  });
+
+  it('lays out the cells in the order a stack-based walk visits them, each with the end of its subtree', () => {
+    // The reference: pop a cell, push its non-empty children first to last (so the last
+    // comes out first); a cell's subtree ends its size (cells under it, itself included)
+    // after its position.
+    const n = 700, theta = 0.7;
+    const g = gaussian(21);
+    const Y = Float64Array.from({ length: 2 * n }, () => 2 * g());
+    Y[2] = Y[0]!; // a leaf of duplicates
+    Y[3] = Y[1]!;
+    const tree = new BarnesHutTree(2);
+    tree.build(Y, n);
+    const m = tree.nodes;
+    const rec = new Float64Array(4 * m), next = new Int32Array(m);
+    const cells = walkRecords(tree, theta, rec, next, new Int32Array(m), new Int32Array(m));
+    const visit: number[] = [], stack = [0];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      visit.push(node);
+      const first = tree.child[node]!;
+      if (first >= 0) for (let c = first; c < first + 4; c++) if (tree.count[c]! > 0) stack.push(c);
+    }
+    const size = (node: number): number => {
+      const first = tree.child[node]!;
+      let s = 1;
+      if (first >= 0) for (let c = first; c < first + 4; c++) if (tree.count[c]! > 0) s += size(c);
+      return s;
+    };
+    expect(cells).toBe(visit.length);
+    visit.forEach((node, at) => {
+      const leaf = tree.child[node]! < 0;
+      const limit = leaf ? 0 : (4 * tree.half[node]! * tree.half[node]!) * (1 / (theta * theta));
+      expect([rec[4 * at], rec[4 * at + 1], rec[4 * at + 2], rec[4 * at + 3]]).toEqual([tree.com[2 * node], tree.com[2 * node + 1], limit, tree.count[node]]);
+      expect(next[at]).toBe(at + size(node));
+    });
   });
 
   it('rebuilds a tree that outgrows the room set aside for it (near-coincident pairs)', () => {

@@ -13,7 +13,7 @@ import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
-import { smallestInRows, tsneAttraction2, tsneBarnesHut2, tsneRepulsion2 } from './tsne.js';
+import { smallestInRows, tsneAttraction2, tsneBarnesHut2 } from './tsne.js';
 import type { Kernels } from './types.js';
 
 // One accessor per kernel: the registered implementation (WebAssembly after `init()`) or
@@ -65,8 +65,6 @@ export const rotateChainKernel = (): Kernels['rotateChain'] => registeredKernels
 export const reflectRowsKernel = (): Kernels['reflectRows'] => registeredKernels()?.reflectRows ?? reflectRows;
 /** The active secular-equation kernel. */
 export const secularEigenKernel = (): Kernels['secularEigen'] => registeredKernels()?.secularEigen ?? secularEigen;
-/** The active 2-D Barnes-Hut repulsion kernel. */
-export const tsneRepulsion2Kernel = (): Kernels['tsneRepulsion2'] => registeredKernels()?.tsneRepulsion2 ?? tsneRepulsion2;
 /** The active 2-D t-SNE attraction kernel. */
 export const tsneAttraction2Kernel = (): Kernels['tsneAttraction2'] => registeredKernels()?.tsneAttraction2 ?? tsneAttraction2;
 /** The active 2-D Barnes-Hut kernel (tree build and traversal). */

@@ -8,7 +8,7 @@ import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
 import { tridiagonalize } from './tridiagonalize.js';
-import { smallestInRows, tsneAttraction2, tsneBarnesHut2, tsneRepulsion2 } from './tsne.js';
+import { smallestInRows, tsneAttraction2, tsneBarnesHut2 } from './tsne.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
@@ -39,7 +39,6 @@ export const jsKernels: Kernels = {
   rotateChain,
   reflectRows,
   secularEigen,
-  tsneRepulsion2,
   tsneAttraction2,
   tsneBarnesHut2,
   smallestInRows,

@@ -14,18 +14,6 @@
  * ```
  */
 export const TSNE_GROUP = 16;
-/**
- * Entries of the traversal stack: ≥ 3 · depth + 1 for a quadtree, whose depth the tree
- * bounds near 41 levels (cells stop splitting below 1e-12 of the root's width).
- *
- * @example
- * ```ts
- * TSNE_STACK; // 256
- * ```
- */
-export const TSNE_STACK = 256;
-
-const stack = new Int32Array(TSNE_STACK);
 const gx = new Float64Array(TSNE_GROUP), gy = new Float64Array(TSNE_GROUP);
 const fx = new Float64Array(TSNE_GROUP), fy = new Float64Array(TSNE_GROUP);
 
@@ -34,19 +22,22 @@ const fx = new Float64Array(TSNE_GROUP), fy = new Float64Array(TSNE_GROUP);
  * mass · w² · (yᵢ − centre of mass), w = 1 / (1 + ‖yᵢ − com‖²), and the return value
  * Z = Σ mass · w over all of them (a point's own leaf adds its duplicates, weight 1 each).
  *
- * The tree is given as records `rec` (4 per cell: centre-of-mass x, y, mass, and the
- * opening limit (width / θ)², 0 for a leaf) and `child` (first of the 4 consecutive
- * children, −1 for a leaf); cell 0 is the root. Points are visited in `order` (a Morton
- * order) in groups of TSNE_GROUP: a cell is summarised for a whole group when its limit is
- * below the squared distance from its centre of mass to the group's bounding box, else
- * its non-empty children are opened.
+ * The tree is given in the order of a depth-first walk ({@link walkRecords}): `rec` holds 4
+ * numbers per cell (centre-of-mass x, y, the opening limit (width / θ)², 0 for a leaf, and
+ * the mass), `next` the position after the cell's subtree; cell 0 is the root and
+ * `next.length` the number of cells. Points are visited in `order` (a Morton order) in
+ * groups of TSNE_GROUP: a cell is summarised for a whole group when its limit is below
+ * the squared distance from its centre of mass to the group's bounding box (the walk then
+ * jumps to `next`), else it is opened (the walk steps to the following cell, its first
+ * child). The walk needs no stack, and reads the records forwards.
  *
  * @example
  * ```ts
- * const Z = tsneRepulsion2(n, order, Y, rec, child, out);
+ * const Z = tsneRepulsion2(n, order, Y, rec, next, out);
  * ```
  */
-export function tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number {
+export function tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, next: Int32Array, out: Float64Array): number {
+  const cells = next.length;
   let Z = 0;
   for (let g0 = 0; g0 < n; g0 += TSNE_GROUP) {
     const size = Math.min(TSNE_GROUP, n - g0);
@@ -64,17 +55,15 @@ export function tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, re
       if (y > maxY) maxY = y;
     }
     let z0 = 0, z1 = 0;
-    let sp = 0;
-    stack[sp++] = 0;
-    while (sp > 0) {
-      const node = stack[--sp]!;
-      const r = 4 * node;
-      const cx = rec[r]!, cy = rec[r + 1]!, limit = rec[r + 3]!;
+    let cell = 0;
+    while (cell < cells) {
+      const r = 4 * cell;
+      const cx = rec[r]!, cy = rec[r + 1]!, limit = rec[r + 2]!;
       // Squared distance from the centre of mass to the group's box.
       const ex = cx < minX ? minX - cx : cx > maxX ? cx - maxX : 0;
       const ey = cy < minY ? minY - cy : cy > maxY ? cy - maxY : 0;
       if (limit < ex * ex + ey * ey || limit === 0) {
-        const cnt = rec[r + 2]!;
+        const cnt = rec[r + 3]!;
         for (let q = 0; q < size; q++) {
           const d0 = gx[q]! - cx, d1 = gy[q]! - cy;
           const d2 = d0 * d0 + d1 * d1;
@@ -90,9 +79,9 @@ export function tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, re
             fy[q] = fy[q]! + mw2 * d1;
           }
         }
+        cell = next[cell]!;
       } else {
-        const first = child[node]!;
-        for (let c = first; c < first + 4; c++) if (rec[4 * c + 2]! > 0) stack[sp++] = c;
+        cell++;
       }
     }
     for (let q = 0; q < size; q++) {
@@ -103,6 +92,52 @@ export function tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, re
     Z += z0 + z1;
   }
   return Z;
+}
+
+/**
+ * The records of {@link tsneRepulsion2} from a 2-D tree whose `com` holds centres of
+ * mass: its non-empty cells depth first, a cell's children last to first (the order in
+ * which a stack that pushes them first to last pops them), each as centre of mass, opening
+ * limit (2h)² / θ² (0 for a leaf) and mass into `rec` (4 per cell), and the position after
+ * its subtree into `next`. `size` and `pos` (one per cell of the tree) are workspace.
+ * Returns the number of records. The WebAssembly build (dtsnebh2) writes the same records
+ * (mass and next in one 8-byte slot) without branches.
+ *
+ * @example
+ * ```ts
+ * const cells = walkRecords(tree, 0.5, rec, next, size, pos);
+ * const Z = tsneRepulsion2(n, order, Y, rec, next.subarray(0, cells), out);
+ * ```
+ */
+export function walkRecords(tree: TreeCells, theta: number, rec: Float64Array, next: Int32Array, size: Int32Array, pos: Int32Array): number {
+  const { nodes, child, count, com, half } = tree;
+  // Children come after their parent: a backward pass finds their sizes done.
+  for (let node = nodes - 1; node >= 0; node--) {
+    const first = child[node]!;
+    let s = count[node]! > 0 ? 1 : 0;
+    if (first >= 0) s += size[first]! + size[first + 1]! + size[first + 2]! + size[first + 3]!;
+    size[node] = s;
+  }
+  const inv = theta > 0 ? 1 / (theta * theta) : Infinity;
+  pos[0] = 0;
+  for (let node = 0; node < nodes; node++) {
+    const cnt = count[node]!;
+    if (cnt === 0) continue;
+    const at = pos[node]!, first = child[node]!;
+    rec[4 * at] = com[2 * node]!;
+    rec[4 * at + 1] = com[2 * node + 1]!;
+    rec[4 * at + 2] = first < 0 ? 0 : 4 * half[node]! * half[node]! * inv;
+    rec[4 * at + 3] = cnt;
+    next[at] = at + size[node]!;
+    if (first < 0) continue;
+    for (let k = 3, to = at + 1; k >= 0; k--) {
+      if (count[first + k]! > 0) {
+        pos[first + k] = to;
+        to += size[first + k]!;
+      }
+    }
+  }
+  return size[0]!;
 }
 
 /**
@@ -287,6 +322,9 @@ export class TreeCells {
  */
 class Quadtree2 extends TreeCells {
   rec = new Float64Array(0);
+  next = new Int32Array(0);
+  private size = new Int32Array(0);
+  private pos = new Int32Array(0);
   order = new Int32Array(0);
   private orderTmp = new Int32Array(0);
   private codes = new Uint32Array(0);
@@ -370,19 +408,15 @@ class Quadtree2 extends TreeCells {
     }
   }
 
-  /** The traversal's records (see tsneRepulsion2): centre of mass, mass, (2h)² / θ² or 0 for a leaf. */
-  pack(theta: number): Float64Array {
-    const nodes = this.nodes;
-    if (this.rec.length < 4 * nodes) this.rec = new Float64Array(4 * this.cap);
-    const { rec, child, count, com, half } = this;
-    const inv = theta > 0 ? 1 / (theta * theta) : Infinity;
-    for (let c = 0; c < nodes; c++) {
-      rec[4 * c] = com[2 * c]!;
-      rec[4 * c + 1] = com[2 * c + 1]!;
-      rec[4 * c + 2] = count[c]!;
-      rec[4 * c + 3] = child[c]! < 0 ? 0 : 4 * half[c]! * half[c]! * inv;
+  /** The traversal's records in the order of its walk (see walkRecords); returns their number. */
+  pack(theta: number): number {
+    if (this.rec.length < 4 * this.nodes) {
+      this.rec = new Float64Array(4 * this.cap);
+      this.next = new Int32Array(this.cap);
+      this.size = new Int32Array(this.cap);
+      this.pos = new Int32Array(this.cap);
     }
-    return rec;
+    return walkRecords(this, theta, this.rec, this.next, this.size, this.pos);
   }
 }
 
@@ -405,8 +439,8 @@ export function tsneBarnesHut2(n: number, Y: Float64Array, theta: number, out: F
   if (n <= 0) return 0;
   const tree = (quadtree ??= new Quadtree2());
   tree.build(Y, n);
-  const rec = tree.pack(theta), nodes = tree.nodes;
-  return tsneRepulsion2(n, tree.order.subarray(0, n), Y, rec.subarray(0, 4 * nodes), tree.child.subarray(0, nodes), out);
+  const cells = tree.pack(theta);
+  return tsneRepulsion2(n, tree.order.subarray(0, n), Y, tree.rec, tree.next.subarray(0, cells), out);
 }
 
 /**

@@ -174,13 +174,6 @@ export interface Kernels {
    */
   secularEigen(k: number, d: Float64Array, z: Float64Array, rho: number, lambda: Float64Array, U: Float64Array): void;
   /**
-   * The repulsive forces of 2-D Barnes-Hut t-SNE (float64) from a quadtree in flat records,
-   * returning the normaliser Z: see `tsneRepulsion2` in ./kernels/tsne.ts for the layout.
-   * n points of Y (n × 2) visited in `order`; `rec` holds 4 numbers per cell and `child`
-   * one index per cell (its length is the number of cells); out (n × 2) is overwritten.
-   */
-  tsneRepulsion2(n: number, order: Int32Array, Y: Float64Array, rec: Float64Array, child: Int32Array, out: Float64Array): number;
-  /**
    * The attractive forces of 2-D t-SNE (float64) over the strict upper triangle of the
    * symmetric P in CSR form (rowPtr n + 1, col and val one per stored pair, columns > row):
    * out (n × 2, overwritten) = scale · Σⱼ pᵢⱼ (yᵢ − yⱼ) / (1 + ‖yᵢ − yⱼ‖²), each pair acting
@@ -189,9 +182,9 @@ export interface Kernels {
   tsneAttraction2(n: number, rowPtr: Int32Array, col: Int32Array, val: Float64Array, Y: Float64Array, scale: number, out: Float64Array): void;
   /**
    * 2-D Barnes-Hut repulsion (float64) from the points alone: builds the quadtree over the
-   * n points of Y (n × 2) and traverses it with opening angle θ (`tsneRepulsion2`),
-   * out (n × 2, overwritten) ≈ Σⱼ wᵢⱼ² (yᵢ − yⱼ), returning Z ≈ Σ_{i≠j} wᵢⱼ; see
-   * `tsneBarnesHut2` in ./kernels/tsne.ts.
+   * n points of Y (n × 2) and traverses it with opening angle θ, out (n × 2, overwritten)
+   * ≈ Σⱼ wᵢⱼ² (yᵢ − yⱼ), returning Z ≈ Σ_{i≠j} wᵢⱼ; see `tsneBarnesHut2` and
+   * `tsneRepulsion2` in ./kernels/tsne.ts.
    */
   tsneBarnesHut2(n: number, Y: Float64Array, theta: number, out: Float64Array): number;
   /**

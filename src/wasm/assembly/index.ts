@@ -5,7 +5,7 @@
 export { dgemm, dgemmWork, dsyrk, dsqdist, drownorms, dargmin, ddot, daxpy } from './f64';
 export { dsytrd, dsytrdWork, dreflect, dreflectWork, dsecular, dsecularWork } from './symmetric';
 export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
-export { dtsnerep2, dtsnerep2Work, dtsneattr2, dtsnebh2, dtsnebh2Work, dsmallest, dsmallestWork } from './tsne';
+export { dtsneattr2, dtsnebh2, dtsnebh2Work, dsmallest, dsmallestWork } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
 export { dadam, sadam } from './optim';
 export { drotchain } from './givens';
