@@ -26,7 +26,9 @@ const KB = 1024;
  * fallbacks, adapters and WebAssembly code): pca.fit 16.6 KB (blocked bidiagonalisation,
  * gemv, rotateChain), kmeans.fit 13.0 KB (cluster-sum, mirror and bound kernels), tsne.fit
  * 21.0 KB (attraction, Barnes-Hut and selection kernels), wasm.init 30.6 KB (the module grew
- * from 28 to 32 KB; it is embedded as base64, which gzip does not fully undo).
+ * from 28 to 32 KB; it is embedded as base64, which gzip does not fully undo). #19's OMP
+ * work raised wasm.init to 34 KB: the Batch-OMP kernel adds 3 KB to the module (32 → 35 KB)
+ * and its TypeScript twin joins the adapters' fallback table (30.6 → 33.5 KB gzip).
  */
 const cases = [
   ['core', 'asMatrix', 2.5 * KB],
@@ -34,7 +36,7 @@ const cases = [
   ['pca', 'fit', 17 * KB],
   ['kmeans', 'fit', 13.5 * KB],
   ['tsne', 'fit', 21.5 * KB],
-  ['wasm', 'init', 31 * KB],
+  ['wasm', 'init', 34 * KB],
   ['autodiff', 'valueAndGrad', 4 * KB],
   ['autodiff', 'train', 12 * KB],
 ];

@@ -13,6 +13,7 @@ import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
+import { batchOmp } from './omp.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -43,4 +44,5 @@ export const jsKernels: Kernels = {
   smallestInRows,
   fisherRaoDiagonalSq,
   adam,
+  batchOmp,
 };
