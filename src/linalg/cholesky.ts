@@ -1,35 +1,12 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { checkBoolean, checkInt, checkNumber, checkOptions, checkSize, optionNames } from '../core/options.js';
-import { trsv } from './kernels/triangular.js';
+import { choleskyAppendKernel, trsv } from './kernels/triangular.js';
 import { asSquare, checkSymmetric, symmetryTolerance } from './square.js';
 import { gemmKernel } from './kernels/dispatch.js';
 
-/**
- * Adds row `size` to the lower-triangular factor L stored row-major in `data` (leading
- * dimension ld), for a matrix grown by one row and column (v, diag): on entry row `size`
- * holds v (its first `size` entries); it is replaced by w = L⁻¹·v, and the pivot
- * d² = diag − w·w is returned. When d² > 0, L[size][size] = √d² is written as well;
- * otherwise nothing else is touched and the caller decides what a non-positive (or
- * nearly zero) pivot means. Unvalidated kernel.
- *
- * @example
- * ```ts
- * const data = new Float64Array(4);    // room for a 2 × 2 factor
- * choleskyAppendKernel(0, 2, data, 4); // 4: L = [2]
- * data[2] = 2;                         // v = [2]
- * choleskyAppendKernel(1, 2, data, 5); // 4: L = [[2, 0], [1, 2]]
- * ```
- */
-export function choleskyAppendKernel(size: number, ld: number, data: Float64Array, diag: number): number {
-  const row = size * ld;
-  trsv(true, false, false, size, data, 0, ld, data, row, 1);
-  let ww = 0;
-  for (let j = row; j < row + size; j++) ww += data[j]! * data[j]!;
-  const pivot = diag - ww;
-  if (pivot > 0) data[row + size] = Math.sqrt(pivot);
-  return pivot;
-}
+// The unvalidated step (also OMP's, in ./kernels/omp.ts) lives with the triangular kernels.
+export { choleskyAppendKernel } from './kernels/triangular.js';
 
 /** Options of {@link cholesky}. */
 export interface CholeskyOptions {

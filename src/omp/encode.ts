@@ -2,9 +2,9 @@ import { describe, fail } from '../core/errors.js';
 import { ldexp, maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { asMatrix64, asRows, singleRow, type FlatArray, type Matrix, type MatrixInput, type RowsInput } from '../core/matrix.js';
 import { checkBoolean, checkInt, checkNumber, checkOptions, optionNames } from '../core/options.js';
-import { choleskyAppendKernel } from '../linalg/cholesky.js';
-import { gemmKernel, syrkKernel } from '../linalg/kernels/dispatch.js';
-import { trsv } from '../linalg/kernels/triangular.js';
+import { activeBackendName, batchOmpKernel, gemmKernel, regionKernel, residentKernel, syrkKernel } from '../linalg/kernels/dispatch.js';
+import { jsRegion } from '../linalg/kernels/resident.js';
+import type { Region } from '../linalg/kernels/types.js';
 import { checkUnitRows, rowNorms2 } from './dictionary.js';
 import type { SparseCodes } from './sparse.js';
 
@@ -60,8 +60,6 @@ export interface OmpRowResult {
   clipped: boolean;
 }
 
-const EPS = Number.EPSILON;
-
 /** Every option name of {@link EncodeOptions} (unknown ones are rejected). */
 const ENCODE_OPTION_NAMES = optionNames<EncodeOptions>()('nNonzero', 'tol', 'returnSparse');
 
@@ -113,16 +111,24 @@ export function encode(D: MatrixInput, X: RowsInput | FlatArray, options?: Encod
   const xs = { rows: x.rows, cols: x.cols, data: scaledBy(x.data, k) };
   // G = DDᵀ on the active backend, straight through the kernel: D's rows are unit-norm and
   // X lies within 2^±200, so neither G nor X·Dᵀ can overflow and the public functions'
-  // finiteness scans of their results would find nothing.
+  // finiteness scans of their results would find nothing. D and G stay where the kernels
+  // read them for the whole call (in WebAssembly memory on that backend): D for the GEMM of
+  // every block, G for the Batch-OMP kernel.
   const n = d.rows;
-  const G = scratchF64('G', n * n);
-  syrkKernel()(false, n, d.cols, d.data, 0, d.cols, G, 0, n);
-  const norms = resolved.tol === undefined ? undefined : rowNorms2(xs);
-  const source: Correlations = { X: xs.data, D: d.data, nFeatures: d.cols, DX: undefined };
-  const result = run(G, n, source, x.rows, norms, { ...resolved, tol: resolved.tol === undefined ? undefined : ldexp(resolved.tol, 2 * k) });
-  scaleInPlace(result.codes.data, -k);
-  if (result.sparse !== undefined && result.sparse.values !== result.codes.data) scaleInPlace(result.sparse.values, -k);
-  return single ? { ...result, codes: singleRow(result.codes), nIter: result.nIter[0]! } : result;
+  const atoms = residentKernel()(d.data);
+  const G = work('G', n * n);
+  try {
+    syrkKernel()(false, n, d.cols, atoms.view(), 0, d.cols, G.view(), 0, n);
+    const norms = resolved.tol === undefined ? undefined : rowNorms2(xs);
+    const source: Correlations = { X: xs.data, D: atoms, nFeatures: d.cols, DX: undefined };
+    const result = run(G, n, source, x.rows, norms, { ...resolved, tol: resolved.tol === undefined ? undefined : ldexp(resolved.tol, 2 * k) });
+    scaleInPlace(result.codes.data, -k);
+    if (result.sparse !== undefined && result.sparse.values !== result.codes.data) scaleInPlace(result.sparse.values, -k);
+    return single ? { ...result, codes: singleRow(result.codes), nIter: result.nIter[0]! } : result;
+  } finally {
+    G.release();
+    atoms.release();
+  }
 }
 
 /** Every option name of {@link EncodeGramOptions} (unknown ones are rejected). */
@@ -158,7 +164,12 @@ export function encodeGram(G: MatrixInput, DX: MatrixInput, options?: EncodeGram
   }
   const resolved = resolve(opts, g.rows, dx.cols, opts.norms);
   const source: Correlations = { X: undefined, D: undefined, nFeatures: 0, DX: dx.data };
-  return run(g.data, g.rows, source, dx.cols, resolved.norms, resolved);
+  const resident = residentKernel()(g.data);
+  try {
+    return run(resident, g.rows, source, dx.cols, resolved.norms, resolved);
+  } finally {
+    resident.release();
+  }
 }
 
 interface Resolved {
@@ -199,36 +210,45 @@ interface Correlations {
   /** (nSamples × nFeatures) signals, with `D`; undefined with `DX`. */
   X: Float64Array | undefined;
   /** (nAtoms × nFeatures) dictionary, with `X`. */
-  D: Float64Array | undefined;
+  D: Region<Float64Array> | undefined;
   nFeatures: number;
   /** (nAtoms × nSamples) correlations DXᵀ, or undefined. */
   DX: Float64Array | undefined;
 }
 
-// Scratch arrays, kept between calls so that a warm call allocates only its results (codes,
-// nIter, the CSR arrays): the garbage of one call is what the collector paid for in the
-// next (10k × 256 correlations were 20 MB, their transpose 20 MB more). An array over KEEP
-// elements is allocated for its call only, so a large problem does not pin its memory.
+// Scratch arrays of the TypeScript backend, kept between calls so that a warm call allocates
+// only its results (codes, nIter, the CSR arrays): the garbage of one call is what the
+// collector paid for in the next (10k × 256 correlations were 20 MB, their transpose 20 MB
+// more). An array over KEEP elements is allocated for its call only, so a large problem
+// does not pin its memory. On WebAssembly the work arrays are regions of its memory instead.
 const KEEP = 1 << 19;
-type F64Slot = 'G' | 'XD' | 'alpha' | 'gamma' | 'L';
-const f64Scratch: Record<F64Slot, Float64Array> = { G: new Float64Array(0), XD: new Float64Array(0), alpha: new Float64Array(0), gamma: new Float64Array(0), L: new Float64Array(0) };
-const i32Scratch = { support: new Int32Array(0), chosen: new Int32Array(0) };
-let activeScratch = new Uint8Array(0);
+interface Scratch {
+  /** (n × n) G. */
+  G: Float64Array;
+  /** (block × n) the block's correlations, then (block × maxAtoms) their weights. */
+  block: Float64Array;
+  /** (block × maxAtoms) the block's supports. */
+  support: Int32Array;
+  /** With returnSparse, every signal's atoms in the order chosen. */
+  chosen: Int32Array;
+}
+const scratch: Scratch = { G: new Float64Array(0), block: new Float64Array(0), support: new Int32Array(0), chosen: new Int32Array(0) };
 
-/** A float64 scratch array of at least `size` elements (contents unspecified). */
-function scratchF64(slot: F64Slot, size: number): Float64Array {
-  if (f64Scratch[slot].length >= size) return f64Scratch[slot];
-  const a = new Float64Array(size);
-  if (size <= KEEP) f64Scratch[slot] = a;
+/** A scratch array of at least `size` elements (contents unspecified). */
+function scratchOf<S extends keyof Scratch>(slot: S, size: number): Scratch[S] {
+  if (scratch[slot].length >= size) return scratch[slot];
+  const a = new (scratch[slot].constructor as new (n: number) => Scratch[S])(size);
+  if (size <= KEEP) scratch[slot] = a;
   return a;
 }
 
-/** An int32 scratch array of at least `size` elements (contents unspecified). */
-function scratchI32(slot: 'support' | 'chosen', size: number): Int32Array {
-  if (i32Scratch[slot].length >= size) return i32Scratch[slot];
-  const a = new Int32Array(size);
-  if (size <= KEEP) i32Scratch[slot] = a;
-  return a;
+/**
+ * Work memory for one call, `size` elements: a region of the kernels' memory on
+ * WebAssembly, which its kernels read and write in place (nothing copied in or out per
+ * block); a scratch array on TypeScript.
+ */
+function work<S extends 'G' | 'block' | 'support'>(slot: S, size: number): Region<Scratch[S]> {
+  return activeBackendName() === 'wasm' ? regionKernel()(scratch[slot], size) : jsRegion(scratchOf(slot, size));
 }
 
 /** Correlations per block: rows × nAtoms ≤ 2^16 (512 KiB, kept in L2), at least 16 rows. */
@@ -237,16 +257,14 @@ const BLOCK = 1 << 16;
 const TILE = 32;
 
 /**
- * The Batch-OMP loop over signals (Rubinstein et al. 2008, Algorithm 5). Unvalidated:
- * G is (n × n) row-major and symmetric, the correlations of the m signals come from `src`,
- * `norms` (m) is present when tol is. Signals are taken in blocks whose correlations are
- * computed at once (one GEMM on the active backend) into a reused scratch block; every
- * per-signal array is scratch too, so the loop creates no objects. The work of one signal
- * is a function of its own ({@link codeSignal}): small functions are optimised early in a
- * cold call, and completely (one large loop compiled on stack replacement was deoptimised
- * on the paths its first signals had not taken, and compiled again).
+ * The Batch-OMP loop over blocks of signals (Rubinstein et al. 2008, Algorithm 5).
+ * Unvalidated: G is (n × n) row-major and symmetric, the correlations of the m signals come
+ * from `src`, `norms` (m) is present when tol is. Each block's correlations are computed at
+ * once (one GEMM on the active backend) into work memory, where the Batch-OMP kernel
+ * (`batchOmpKernel`, ../linalg/kernels/omp.ts) codes the block's signals, leaving their
+ * supports and weights beside them; they are then written into the codes.
  */
-function run(G: Float64Array, n: number, src: Correlations, m: number, norms: Float64Array | undefined, r: Resolved): OmpResult {
+function run(G: Region<Float64Array>, n: number, src: Correlations, m: number, norms: Float64Array | undefined, r: Resolved): OmpResult {
   const { maxAtoms, tol } = r;
   if (tol !== undefined && norms === undefined) {
     fail('INVALID_OPTION', 'norms: received undefined, expected the signals\' squared norms ‖xᵢ‖² (nSamples values), which tol needs');
@@ -254,154 +272,75 @@ function run(G: Float64Array, n: number, src: Correlations, m: number, norms: Fl
   const codes = new Float64Array(m * n);
   const nIter = new Int32Array(m);
   const block = Math.min(m, Math.max(16, Math.floor(BLOCK / n)));
-  if (activeScratch.length < n) activeScratch = new Uint8Array(n);
-  activeScratch.fill(0, 0, n);
-  const ld = Math.max(1, Math.min(maxAtoms, 64));
-  const w: Work = {
-    G, n, maxAtoms, tol,
-    XD: scratchF64('XD', block * n),
-    alpha: scratchF64('alpha', n),
-    active: activeScratch,
-    support: scratchI32('support', maxAtoms),
-    gamma: scratchF64('gamma', maxAtoms),
-    L: scratchF64('L', ld * ld),
-    ld,
-    codes,
-    nnz: 0,
-  };
-  const { XD, support } = w;
-  // With returnSparse, every signal's atoms in the order chosen (nIter[i] of them).
-  let chosen = r.returnSparse ? scratchI32('chosen', m * Math.min(maxAtoms, 8)) : i32Scratch.chosen;
-  let nChosen = 0;
-  for (let i0 = 0; i0 < m; i0 += block) {
-    const rows = Math.min(block, m - i0);
-    correlationsBlock(src, n, m, i0, rows, XD);
-    for (let s = 0; s < rows; s++) {
-      const i = i0 + s;
-      const k = codeSignal(w, s * n, i, norms);
-      nIter[i] = k;
-      if (r.returnSparse) {
-        if (nChosen + k > chosen.length) {
-          const next = new Int32Array(Math.max(2 * chosen.length, nChosen + k));
-          next.set(chosen.subarray(0, nChosen));
-          chosen = next;
-          if (next.length <= KEEP) i32Scratch.chosen = next;
-        }
-        for (let t = 0; t < k; t++) chosen[nChosen++] = support[t]!;
-      }
+  const weights = block * n; // where the block's weights start in `data`
+  const out: Written = { codes, n, maxAtoms, weights, chosen: r.returnSparse ? scratchOf('chosen', m * Math.min(maxAtoms, 8)) : undefined, nChosen: 0, nnz: 0 };
+  const data = work('block', block * (n + maxAtoms));
+  const support = work('support', block * maxAtoms);
+  try {
+    for (let i0 = 0; i0 < m; i0 += block) {
+      const rows = Math.min(block, m - i0);
+      correlationsBlock(src, n, m, i0, rows, data.view());
+      batchOmpKernel()(
+        rows, n, maxAtoms, tol ?? -1, G.view(), 0, data.view(), 0, tol === undefined ? null : norms!, i0,
+        support.view(), 0, data.view(), weights, nIter, i0,
+      );
+      writeBlock(out, i0, rows, nIter, support.view(), data.view());
     }
+  } finally {
+    support.release();
+    data.release();
   }
   const result: OmpResult = { codes: { rows: m, cols: n, data: codes }, nIter, clipped: r.clipped };
-  if (r.returnSparse) result.sparse = sparseFromSupports(codes, m, n, nIter, chosen, w.nnz);
+  if (out.chosen !== undefined) result.sparse = sparseFromSupports(codes, m, n, nIter, out.chosen, out.nnz);
   return result;
 }
 
-/** What the signals of one call share: G, the stopping rules, and the scratch arrays. */
-interface Work {
-  /** (n × n) Gram matrix of the atoms. */
-  G: Float64Array;
+/** The codes being written, and with returnSparse every signal's atoms in the order chosen. */
+interface Written {
+  /** (m × n) the codes. */
+  codes: Float64Array;
   n: number;
   maxAtoms: number;
-  tol: number | undefined;
-  /** (block × n) the block's correlations DXᵀ. */
-  XD: Float64Array;
-  /** (n) correlations of the residual with every atom. */
-  alpha: Float64Array;
-  /** (n) 1 for the atoms chosen; {@link codeSignal} clears its own before it returns. */
-  active: Uint8Array;
-  /** (maxAtoms) the atoms chosen, in order. */
-  support: Int32Array;
-  /** (maxAtoms) their weights. */
-  gamma: Float64Array;
-  /** The Cholesky factor of G[S, S], row-major with leading dimension `ld`. */
-  L: Float64Array;
-  ld: number;
-  /** (m × n) the codes being written. */
-  codes: Float64Array;
+  /** Where a block's weights start in its work array. */
+  weights: number;
+  chosen: Int32Array | undefined;
+  nChosen: number;
   /** Non-zero weights written so far. */
   nnz: number;
 }
 
 /**
- * Batch-OMP for signal i, whose correlations b = DᵀX[i] are XD[b … b + n) and whose
- * squared norm is norms[i] (read with tol only): writes its code (row i of `codes`) and
- * returns k, the atoms chosen, with support[0 … k) and their weights gamma[0 … k).
- * Everything that reads a float is here, not in {@link run}'s loop over signals, which
- * stays cheap before it is optimised (floats boxed by the interpreter are garbage).
+ * The codes of signals i0 … i0 + rows from the kernel's output: signal i0 + s has nIter
+ * atoms at support[s·maxAtoms …], their weights at values[weights + s·maxAtoms …]. A
+ * function of its own, which reads every float of the loop over blocks: it is optimised
+ * early in a cold call (floats boxed by the interpreter are garbage).
  */
-function codeSignal(w: Work, b: number, i: number, norms: Float64Array | undefined): number {
-  const { G, n, maxAtoms, tol, XD, alpha, active, support, gamma } = w;
-  let { L, ld } = w;
-  // The first atom: the largest |bⱼ| (no atom is active yet).
-  let lam = -1;
-  let best = -1;
-  for (let j = 0; j < n; j++) {
-    const a = Math.abs(XD[b + j]!);
-    if (a > best) {
-      best = a;
-      lam = j;
+function writeBlock(w: Written, i0: number, rows: number, nIter: Int32Array, support: Int32Array, values: Float64Array): void {
+  const { codes, n, maxAtoms, weights } = w;
+  let { chosen, nChosen, nnz } = w;
+  for (let s = 0; s < rows; s++) {
+    const k = nIter[i0 + s]!, off = (i0 + s) * n, from = s * maxAtoms;
+    for (let t = 0; t < k; t++) {
+      const v = values[weights + from + t]!;
+      codes[off + support[from + t]!] = v;
+      if (v !== 0) nnz++;
+    }
+    if (chosen !== undefined) {
+      if (nChosen + k > chosen.length) chosen = grown(chosen, nChosen, nChosen + k);
+      for (let t = 0; t < k; t++) chosen[nChosen++] = support[from + t]!;
     }
   }
-  let k = 0;
-  let eps = norms === undefined ? 0 : norms[i]!; // ‖r‖², tracked without forming r
-  let delta = 0;
-  while (k < maxAtoms) {
-    if (tol !== undefined && eps <= tol) break;
-    // No correlation left worth an atom (sklearn's test: α² < eps).
-    if (lam < 0 || best * best < EPS) break;
-    // Grow L by the row (L⁻¹·G[S, λ], pivot); a pivot at most eps·G[λ,λ] (or G[λ,λ] ≤ 0)
-    // means λ is dependent on the chosen atoms: stop this signal (choleskyAppend's rule).
-    const row = lam * n;
-    const diag = G[row + lam]!;
-    if (!(diag > 0)) break;
-    if (k === ld) {
-      // Full: double L (as createCholeskyFactor's factor does); kept for later signals.
-      const next = new Float64Array(4 * ld * ld);
-      for (let t = 0; t < k; t++) next.set(L.subarray(t * ld, t * ld + t + 1), t * 2 * ld);
-      ld *= 2;
-      L = next;
-      w.L = next;
-      w.ld = ld;
-      if (next.length <= KEEP) f64Scratch.L = next;
-    }
-    const lrow = k * ld;
-    for (let t = 0; t < k; t++) L[lrow + t] = G[row + support[t]!]!;
-    if (!(choleskyAppendKernel(k, ld, L, diag) > EPS * diag)) break;
-    support[k] = lam;
-    active[lam] = 1;
-    k++;
-    // γ = G[S, S]⁻¹·b[S] by the two triangular solves with L.
-    for (let t = 0; t < k; t++) gamma[t] = XD[b + support[t]!]!;
-    trsv(true, false, false, k, L, 0, ld, gamma, 0, 1);
-    trsv(true, true, false, k, L, 0, ld, gamma, 0, 1);
-    // α = b − G[:, S]·γ and the next atom; not needed after the last one.
-    if (k < maxAtoms) {
-      lam = residualCorrelations(G, n, XD, b, alpha, active, support, gamma, k);
-      best = lam < 0 ? -1 : Math.abs(alpha[lam]!);
-    }
-    if (tol !== undefined) {
-      // ‖r‖² = ‖x‖² − γᵀ·β_S, updated by the change of δ = γᵀβ_S (paper, eq. 14).
-      eps += delta;
-      delta = 0;
-      for (let t = 0; t < k; t++) {
-        const off = support[t]!;
-        let beta = 0; // β[S_t] = (G[:, S]·γ)[S_t], summed in the order of the full product
-        for (let u = 0; u < k; u++) beta += gamma[u]! * G[support[u]! * n + off]!;
-        delta += gamma[t]! * beta;
-      }
-      eps -= delta;
-    }
-  }
-  const { codes } = w;
-  const off = i * n;
-  let nnz = 0;
-  for (let t = 0; t < k; t++) {
-    codes[off + support[t]!] = gamma[t]!;
-    active[support[t]!] = 0;
-    if (gamma[t] !== 0) nnz++;
-  }
-  w.nnz += nnz;
-  return k;
+  w.chosen = chosen;
+  w.nChosen = nChosen;
+  w.nnz = nnz;
+}
+
+/** A larger copy of `chosen`'s first `used` entries, room for at least `size` (kept as scratch if small). */
+function grown(chosen: Int32Array, used: number, size: number): Int32Array {
+  const next = new Int32Array(Math.max(2 * chosen.length, size));
+  next.set(chosen.subarray(0, used));
+  if (next.length <= KEEP) scratch.chosen = next;
+  return next;
 }
 
 /** Rows i0 … i0 + rows of X·Dᵀ (= DXᵀ) into `out`, (rows × n) row-major. */
@@ -411,7 +350,7 @@ function correlationsBlock(src: Correlations, n: number, m: number, i0: number, 
     // X·Dᵀ, not (D·Xᵀ)ᵀ: both kernels sum every entry over the features in order, so the
     // values are those of D·Xᵀ bit for bit, without the transpose.
     const f = src.nFeatures;
-    gemmKernel()(false, true, rows, n, f, 1, src.X!, i0 * f, f, src.D!, 0, f, 0, out, 0, n);
+    gemmKernel()(false, true, rows, n, f, 1, src.X!, i0 * f, f, src.D!.view(), 0, f, 0, out, 0, n);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += TILE) {
@@ -421,70 +360,6 @@ function correlationsBlock(src: Correlations, n: number, m: number, i0: number, 
       for (let j = j0; j < j1; j++) out[o + j] = DX[j * m + c]!;
     }
   }
-}
-
-/**
- * α = b − G[:, S]·γ over every atom, with b = XD[b …], and the index of the largest |αⱼ|
- * over the inactive atoms (−1 if none; ties go to the first). G is symmetric, so G[:, S]·γ
- * is a sum of rows of G; each αⱼ sums its k terms in the order t = 0, 1, … (as the product
- * β = G[:, S]·γ accumulated row by row did), four rows per pass over the atoms, the last
- * pass fused with the subtraction from b and the search for the next atom.
- */
-function residualCorrelations(
-  G: Float64Array, n: number, XD: Float64Array, b: number, alpha: Float64Array,
-  active: Uint8Array, support: Int32Array, gamma: Float64Array, k: number,
-): number {
-  let t = 0;
-  // Whole passes of four rows while more than four remain: partial sums of β in alpha.
-  for (; t + 4 < k; t += 4) {
-    const g0 = gamma[t]!, g1 = gamma[t + 1]!, g2 = gamma[t + 2]!, g3 = gamma[t + 3]!;
-    const o0 = support[t]! * n, o1 = support[t + 1]! * n, o2 = support[t + 2]! * n, o3 = support[t + 3]! * n;
-    const first = t === 0;
-    for (let j = 0; j < n; j++) {
-      alpha[j] = (first ? 0 : alpha[j]!) + g0 * G[o0 + j]! + g1 * G[o1 + j]! + g2 * G[o2 + j]! + g3 * G[o3 + j]!;
-    }
-  }
-  const first = t === 0;
-  const rest = k - t; // 1 … 4 rows in the last pass
-  const g0 = gamma[t]!, g1 = rest > 1 ? gamma[t + 1]! : 0, g2 = rest > 2 ? gamma[t + 2]! : 0, g3 = rest > 3 ? gamma[t + 3]! : 0;
-  const o0 = support[t]! * n, o1 = rest > 1 ? support[t + 1]! * n : 0, o2 = rest > 2 ? support[t + 2]! * n : 0, o3 = rest > 3 ? support[t + 3]! * n : 0;
-  let lam = -1;
-  let best = -1;
-  // One loop per row count: the bodies differ only in how many terms they add.
-  switch (rest) {
-    case 1:
-      for (let j = 0; j < n; j++) {
-        const a = XD[b + j]! - ((first ? 0 : alpha[j]!) + g0 * G[o0 + j]!);
-        alpha[j] = a;
-        const m = Math.abs(a);
-        if (m > best && active[j] === 0) { best = m; lam = j; }
-      }
-      break;
-    case 2:
-      for (let j = 0; j < n; j++) {
-        const a = XD[b + j]! - ((first ? 0 : alpha[j]!) + g0 * G[o0 + j]! + g1 * G[o1 + j]!);
-        alpha[j] = a;
-        const m = Math.abs(a);
-        if (m > best && active[j] === 0) { best = m; lam = j; }
-      }
-      break;
-    case 3:
-      for (let j = 0; j < n; j++) {
-        const a = XD[b + j]! - ((first ? 0 : alpha[j]!) + g0 * G[o0 + j]! + g1 * G[o1 + j]! + g2 * G[o2 + j]!);
-        alpha[j] = a;
-        const m = Math.abs(a);
-        if (m > best && active[j] === 0) { best = m; lam = j; }
-      }
-      break;
-    default:
-      for (let j = 0; j < n; j++) {
-        const a = XD[b + j]! - ((first ? 0 : alpha[j]!) + g0 * G[o0 + j]! + g1 * G[o1 + j]! + g2 * G[o2 + j]! + g3 * G[o3 + j]!);
-        alpha[j] = a;
-        const m = Math.abs(a);
-        if (m > best && active[j] === 0) { best = m; lam = j; }
-      }
-  }
-  return lam;
 }
 
 /**

@@ -66,6 +66,11 @@ export interface WasmExports {
   dargmin2: Argmin2Fn;
   sargmin2: Argmin2Fn;
   gatherrows(m: number, rowBytes: number, x: number, index: number, out: number): void;
+  dbatchompWork(n: number, ld: number): number;
+  dbatchomp(
+    m: number, n: number, maxAtoms: number, tol: number, g: number, b: number, norms: number,
+    support: number, gamma: number, niter: number, ld: number, work: number,
+  ): number;
 }
 
 type Argmin2Fn = (m: number, n: number, c: number, ldc: number, index: number, first: number, second: number) => void;
@@ -332,6 +337,8 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
   const call = new Call(arena);
   // Cells of the largest 2-D Barnes-Hut tree so far (see tsneBarnesHut2).
   let treeCap = 0;
+  // Rows of the largest Cholesky factor a Batch-OMP signal has needed so far (see batchOmp).
+  let ompRows = 64;
 
   const kernels: WasmKernels = {
     name: 'wasm',
@@ -645,6 +652,29 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       if (!c.commit()) return jsKernels.fisherRaoDiagonalSq(n, d, m0, v0, m1, v1, step1, out);
       ex.dfisherraodiag(n, d, pm0, pv0, pm1, pv1, step1, pout);
       c.finish();
+    },
+
+    batchOmp(m, n, maxAtoms, tol, G, offG, B, offB, norms, offNorms, support, offSupport, gamma, offGamma, nIter, offIter) {
+      if (m <= 0) return;
+      // G and the block's correlations are regions in OMP (read in place), and so are its
+      // supports and weights. The factor's room is that of the most atoms a signal needed
+      // so far: a signal that needs more has the block run again with twice the room.
+      for (; ; ompRows *= 2) {
+        const ld = Math.min(ompRows, maxAtoms);
+        const c = call.begin();
+        const pg = c.input(G, offG, n, n, n);
+        const pb = c.input(B, offB, n, m, n);
+        const pn = tol < 0 || norms === null ? 0 : c.vector(norms, offNorms, m);
+        const ps = c.output(support, offSupport, maxAtoms, m, maxAtoms);
+        const pgam = c.output(gamma, offGamma, maxAtoms, m, maxAtoms);
+        const pi = c.output(nIter, offIter, m, 1, m);
+        const pw = c.scratch(ex.dbatchompWork(n, ld));
+        if (!c.commit()) return jsKernels.batchOmp(m, n, maxAtoms, tol, G, offG, B, offB, norms, offNorms, support, offSupport, gamma, offGamma, nIter, offIter);
+        if (ex.dbatchomp(m, n, maxAtoms, tol, pg, pb, pn, ps, pgam, pi, ld, pw) !== 0) {
+          c.finish();
+          return;
+        }
+      }
     },
 
     adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay) {

@@ -182,6 +182,7 @@ describe('the embedded module', () => {
       'dfisherraodiag', 'dadam', 'sadam', 'drotchain', 'dgemv', 'dreflectrows',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
       'dtsneattr2', 'dtsnebh2', 'dtsnebh2Work', 'dsmallest', 'dsmallestWork',
+      'dbatchomp', 'dbatchompWork',
     ].sort());
   });
 

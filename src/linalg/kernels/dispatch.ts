@@ -9,6 +9,7 @@ import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { gemm } from './gemm.js';
+import { batchOmp } from './omp.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
 import { syrk } from './syrk.js';
@@ -75,3 +76,5 @@ export const smallestInRowsKernel = (): Kernels['smallestInRows'] => registeredK
 export const fisherRaoDiagonalSqKernel = (): Kernels['fisherRaoDiagonalSq'] => registeredKernels()?.fisherRaoDiagonalSq ?? fisherRaoDiagonalSq;
 /** The active Adam-step kernel. */
 export const adamKernel = (): Kernels['adam'] => registeredKernels()?.adam ?? adam;
+/** The active Batch-OMP kernel. */
+export const batchOmpKernel = (): Kernels['batchOmp'] => registeredKernels()?.batchOmp ?? batchOmp;

@@ -14,6 +14,7 @@ import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
+import { batchOmp } from './omp.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -44,4 +45,5 @@ export const jsKernels: Kernels = {
   smallestInRows,
   fisherRaoDiagonalSq,
   adam,
+  batchOmp,
 };

@@ -44,6 +44,32 @@ export function trsv(
 }
 
 /**
+ * Adds row `size` to the lower-triangular factor L stored row-major in `data` (leading
+ * dimension ld), for a matrix grown by one row and column (v, diag): on entry row `size`
+ * holds v (its first `size` entries); it is replaced by w = L⁻¹·v, and the pivot
+ * d² = diag − w·w is returned. When d² > 0, L[size][size] = √d² is written as well;
+ * otherwise nothing else is touched and the caller decides what a non-positive (or
+ * nearly zero) pivot means. Unvalidated kernel.
+ *
+ * @example
+ * ```ts
+ * const data = new Float64Array(4);    // room for a 2 × 2 factor
+ * choleskyAppendKernel(0, 2, data, 4); // 4: L = [2]
+ * data[2] = 2;                         // v = [2]
+ * choleskyAppendKernel(1, 2, data, 5); // 4: L = [[2, 0], [1, 2]]
+ * ```
+ */
+export function choleskyAppendKernel(size: number, ld: number, data: Float64Array, diag: number): number {
+  const row = size * ld;
+  trsv(true, false, false, size, data, 0, ld, data, row, 1);
+  let ww = 0;
+  for (let j = row; j < row + size; j++) ww += data[j]! * data[j]!;
+  const pivot = diag - ww;
+  if (pivot > 0) data[row + size] = Math.sqrt(pivot);
+  return pivot;
+}
+
+/**
  * Solves op(A)·X = B in place (X holds B on entry) for the triangular A (n × n) and B
  * (n × nrhs, leading dimension ldb); the same conventions as {@link trsv}, with every
  * scalar operation on x becoming an operation on a contiguous row of B.

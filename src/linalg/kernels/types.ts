@@ -201,6 +201,20 @@ export interface Kernels {
    */
   fisherRaoDiagonalSq(n: number, d: number, m0: Float64Array, v0: Float64Array, m1: Float64Array, v1: Float64Array, step1: number, out: Float64Array): void;
   /**
+   * Batch-OMP (float64) for m signals, each given by its correlations with the n atoms: G
+   * (n × n, symmetric, contiguous) at offG, signal s's b = D·xₛ at B[offB + s·n …]. Each
+   * picks at most maxAtoms atoms, stopping early when ‖r‖² ≤ tol (tol ≥ 0; negative: no
+   * tolerance, norms not read; ‖xₛ‖² at norms[offNorms + s]), when no correlation is left
+   * (α² < ε) or when the next atom is dependent on the chosen ones; see ./kernels/omp.ts.
+   * Writes signal s's count to nIter[offIter + s], its atoms in the order chosen to
+   * support[offSupport + s·maxAtoms …] and their weights to gamma[offGamma + s·maxAtoms …].
+   */
+  batchOmp(
+    m: number, n: number, maxAtoms: number, tol: number, G: Float64Array, offG: number,
+    B: Float64Array, offB: number, norms: Float64Array | null, offNorms: number,
+    support: Int32Array, offSupport: number, gamma: Float64Array, offGamma: number, nIter: Int32Array, offIter: number,
+  ): void;
+  /**
    * One Adam step over n contiguous entries of p (parameters), g (gradients), m and v
    * (moment estimates), in place; see ./adam.ts for the rule and its rounding.
    */
