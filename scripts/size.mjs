@@ -27,6 +27,9 @@ const KB = 1024;
  * gemv, rotateChain), kmeans.fit 13.0 KB (cluster-sum, mirror and bound kernels), tsne.fit
  * 21.0 KB (attraction, Barnes-Hut and selection kernels), wasm.init 30.6 KB (the module grew
  * from 28 to 32 KB; it is embedded as base64, which gzip does not fully undo).
+ * The VAE's epoch work (issue 15) raised wasm.init to 34.0 KB: the binary cross-entropy
+ * kernels (float32 and float64 polynomials for e^x and ln(1 + x)), the dense layer's
+ * bias/ReLU kernels and their TypeScript twins (the module grew from 31.9 to 36.4 KB).
  */
 const cases = [
   ['core', 'asMatrix', 2.5 * KB],
@@ -34,7 +37,7 @@ const cases = [
   ['pca', 'fit', 17 * KB],
   ['kmeans', 'fit', 13.5 * KB],
   ['tsne', 'fit', 21.5 * KB],
-  ['wasm', 'init', 31 * KB],
+  ['wasm', 'init', 34.5 * KB],
   ['autodiff', 'valueAndGrad', 4 * KB],
   ['autodiff', 'train', 12 * KB],
 ];

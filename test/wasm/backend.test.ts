@@ -179,7 +179,7 @@ describe('the embedded module', () => {
       'daxpy', 'ddot', 'dargmin', 'dgemm', 'dgemmWork', 'dreflect', 'dreflectWork', 'drownorms', 'dsecular',
       'dsecularWork', 'dsqdist', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
-      'dtsnerep2', 'dtsnerep2Work', 'dfisherraodiag', 'dadam', 'sadam', 'drotchain', 'dgemv',
+      'dtsnerep2', 'dtsnerep2Work', 'dfisherraodiag', 'dadam', 'sadam', 'dbcelogits', 'sbcelogits', 'dbiasrelu', 'sbiasrelu', 'dbiasrelugrad', 'sbiasrelugrad', 'drotchain', 'dgemv',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
       'dtsneattr2', 'dtsnebh2', 'dtsnebh2Work', 'dsmallest', 'dsmallestWork',
     ].sort());
