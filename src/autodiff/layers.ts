@@ -4,8 +4,8 @@ import { checkChoice, checkInt, checkOptions, optionNames } from '../core/option
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import type { FloatArray } from '../core/matrix.js';
 import { ACTIVATION_RULES, map, type Activation } from './elementwise.js';
-import { gradOf, gradSlot, operands, output, result, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
-import { gemmKernel } from '../linalg/kernels/dispatch.js';
+import { gradSlot, operands, output, result, scratch64, shapeOf, type Dtype, type Operand, type Var } from './tape.js';
+import { biasReluGradKernel, biasReluKernel, gemmKernel } from '../linalg/kernels/dispatch.js';
 
 /** A dense layer's parameters: y = x · weight + bias. */
 export interface DenseParams {
@@ -51,10 +51,10 @@ function initDense(inputs: number, outputs: number, init: Init, dtype: Dtype, ra
 }
 
 /**
- * act(x · W + b) as one op: the bias is written into the output before the GEMM adds the
- * product (beta = 1), and the activation is applied in place, its derivative taken from the
- * output alone; one pass over the (batch × outputs) result instead of three, and backward
- * needs no pre-activation buffer.
+ * act(x · W + b) as one op: the GEMM writes x·W, then one pass adds the bias and applies
+ * the activation in place (a kernel for ReLU and the identity), its derivative taken from
+ * the output alone: backward needs no pre-activation buffer, and for ReLU one pass makes
+ * dz and the bias gradient.
  */
 function affine(x: Operand, weight: Operand, bias: Operand, activation: Activation): Var {
   const { ctx, vars: [X, W, b] } = operands('dense', [x, weight, bias], ['x', 'weight', 'bias']);
@@ -62,26 +62,26 @@ function affine(x: Operand, weight: Operand, bias: Operand, activation: Activati
   if (W!.rows !== k || b!.rows !== 1 || b!.cols !== n) {
     fail('SHAPE_MISMATCH', `dense: x is ${shapeOf(X!)}, weight ${shapeOf(W!)} and bias ${shapeOf(b!)}; expected weight ${k} × outputs and bias 1 × outputs`);
   }
-  const rule = ACTIVATION_RULES[activation];
   const out = output(ctx, m * n);
-  for (let i = 0; i < m; i++) out.set(b!.data, i * n);
   const gemm = gemmKernel();
-  gemm(false, false, m, n, k, 1, X!.data, 0, k, W!.data, 0, n, 1, out, 0, n);
-  if (activation !== 'identity') {
-    const f = rule.forward;
-    for (let i = 0; i < out.length; i++) out[i] = f(out[i]!);
-  }
+  gemm(false, false, m, n, k, 1, X!.data, 0, k, W!.data, 0, n, 0, out, 0, n);
+  const relu = activation === 'relu';
+  biasReluKernel()(m, n, out, b!.data, relu);
+  const rule = ACTIVATION_RULES[activation];
+  if (!relu && activation !== 'identity') for (let i = 0; i < out.length; i++) out[i] = rule.forward(out[i]!);
   const backward = (g: FloatArray) => {
     // dz = g ⊙ act'(y), then db = Σ rows of dz, dW = Xᵀ·dz, dX = dz·Wᵀ.
     let dz = g;
     if (activation !== 'identity') {
       dz = ctx.tape!.take(m * n, false);
-      const df = rule.derivative;
-      for (let i = 0; i < dz.length; i++) dz[i] = g[i]! * df(0, out[i]!);
+      if (!relu) for (let i = 0; i < dz.length; i++) dz[i] = g[i]! * rule.derivative(0, out[i]!);
     }
-    if (b!.requiresGrad) {
-      const gb = gradOf(b!);
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gb[j]! += dz[i * n + j]!;
+    const sums = b!.requiresGrad ? scratch64(ctx, n) : null;
+    // ReLU: the mask and the sums in one pass; others: the sums of the dz made above.
+    biasReluGradKernel()(m, n, relu ? g : dz, out, relu, dz, sums);
+    if (sums !== null) {
+      const [gb, beta] = gradSlot(b!);
+      for (let j = 0; j < n; j++) gb[j] = beta === 0 ? sums[j]! : gb[j]! + sums[j]!;
     }
     if (W!.requiresGrad) {
       const [gW, beta] = gradSlot(W!);

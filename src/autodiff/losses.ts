@@ -3,7 +3,8 @@ import type { FloatArray } from '../core/matrix.js';
 import { checkChoice, checkOptions, optionNames } from '../core/options.js';
 import { abs, elementwise, square, sub, type BinaryRule } from './elementwise.js';
 import { mean, sum } from './structure.js';
-import { gradOf, operands, output, result, scratch64, type Operand, type Var } from './tape.js';
+import { gradOf, gradSlot, operands, output, result, scratch64, type Operand, type Var } from './tape.js';
+import { bceLogitsKernel } from '../linalg/kernels/dispatch.js';
 
 /** How a loss reduces its per-entry (or per-row) terms. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -20,9 +21,13 @@ export interface LossOptions {
 }
 const LOSS_OPTIONS = optionNames<LossOptions>()('reduction');
 
-function reduced(op: string, terms: Var, options: LossOptions | undefined): Var {
+function reductionOf(op: string, options: LossOptions | undefined): Reduction {
   const opts = checkOptions(options, LOSS_OPTIONS, `${op}: options`);
-  const reduction = checkChoice(opts.reduction ?? 'mean', `${op}: reduction`, ['mean', 'sum', 'none'] as const);
+  return checkChoice(opts.reduction ?? 'mean', `${op}: reduction`, ['mean', 'sum', 'none'] as const);
+}
+
+function reduced(op: string, terms: Var, options: LossOptions | undefined): Var {
+  const reduction = reductionOf(op, options);
   if (reduction === 'none') return terms;
   return reduction === 'sum' ? sum(terms) : mean(terms);
 }
@@ -40,6 +45,13 @@ const BCE_LOGITS: BinaryRule = {
   db: (x) => -x,
 };
 
+/** y ← s·x (beta 0: y is not read) or y ← y + s·x (beta 1), over n entries. */
+function addScaled(n: number, s: number, x: FloatArray, y: FloatArray, beta: 0 | 1): void {
+  if (beta === 1) for (let i = 0; i < n; i++) y[i]! += s * x[i]!;
+  else if (s === 1) y.set(x);
+  else for (let i = 0; i < n; i++) y[i] = s * x[i]!;
+}
+
 /**
  * Binary cross-entropy of `targets` (in [0, 1]) under the probabilities sigmoid(`logits`),
  * in the stable form max(x, 0) − x·t + log(1 + e^−|x|) (PyTorch's
@@ -55,31 +67,37 @@ const BCE_LOGITS: BinaryRule = {
 export function bceWithLogits(logits: Operand, targets: Operand, options?: LossOptions): Var {
   const { ctx, vars: [x, t] } = operands('bceWithLogits', [logits, targets], ['logits', 'targets']);
   // Broadcast targets take the general elementwise path; same-shaped ones (a decoder's
-  // reconstruction loss, the hot case) one fused loop: one exp and one log1p per entry,
-  // with σ(x) kept for the backward pass instead of recomputed.
+  // reconstruction loss, the hot case) one kernel (WebAssembly SIMD after init()), which
+  // sums the terms itself when they are reduced and keeps σ(x) − t for the backward pass.
   if (x!.rows !== t!.rows || x!.cols !== t!.cols) {
     return reduced('bceWithLogits', elementwise('bceWithLogits', x!, t!, BCE_LOGITS), options);
   }
+  const reduction = reductionOf('bceWithLogits', options);
   const n = x!.data.length, xd = x!.data, td = t!.data;
-  const out = output(ctx, n);
-  const sigma = ctx.tape === null ? null : ctx.tape.take(n, false);
-  for (let i = 0; i < n; i++) {
-    const v = xd[i]!, target = td[i]!;
-    const e = Math.exp(-Math.abs(v));
-    out[i] = (v > 0 ? v : 0) - v * target + Math.log1p(e);
-    if (sigma !== null) sigma[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
-  }
+  const d = ctx.tape !== null && x!.requiresGrad ? ctx.tape.take(n, false) : null;
+  const terms = reduction === 'none' ? output(ctx, n) : null;
+  const total = bceLogitsKernel()(n, xd, td, terms, d);
+  // Each entry's share of the output gradient: g[i] for the terms, g[0]·factor for a reduction.
+  const factor = reduction === 'mean' ? 1 / n : 1;
   const backward = (g: FloatArray) => {
-    if (x!.requiresGrad) {
-      const gx = gradOf(x!);
-      for (let i = 0; i < n; i++) gx[i]! += g[i]! * (sigma![i]! - td[i]!);
+    if (d !== null) {
+      if (terms !== null) {
+        const gx = gradOf(x!);
+        for (let i = 0; i < n; i++) gx[i]! += g[i]! * d[i]!;
+      } else {
+        const [gx, beta] = gradSlot(x!);
+        addScaled(n, g[0]! * factor, d, gx, beta);
+      }
     }
     if (t!.requiresGrad) {
       const gt = gradOf(t!);
-      for (let i = 0; i < n; i++) gt[i]! -= g[i]! * xd[i]!;
+      for (let i = 0; i < n; i++) gt[i]! -= (terms === null ? g[0]! * factor : g[i]!) * xd[i]!;
     }
   };
-  return reduced('bceWithLogits', result(ctx, 'bceWithLogits', x!.rows, x!.cols, out, backward, [x!, t!]), options);
+  if (terms !== null) return result(ctx, 'bceWithLogits', x!.rows, x!.cols, terms, backward, [x!, t!]);
+  const out = output(ctx, 1);
+  out[0] = total * factor;
+  return result(ctx, 'bceWithLogits', 1, 1, out, backward, [x!, t!]);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, fail } from '../core/errors.js';
 import { dtypeOf } from '../linalg/dtype.js';
 import { asMatrix, isMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { jsRegion } from '../linalg/kernels/resident.js';
+import type { Region } from '../linalg/kernels/types.js';
 
 /** Element type of a computation: float32 (the default, as PyTorch) or float64. */
 export type Dtype = 'float32' | 'float64';
@@ -21,10 +23,16 @@ export type Dtype = 'float32' | 'float64';
 export class Workspace {
   // Per request position, the buffers it has been served with (at most a few sizes: a
   // full batch and a smaller last one alternate without reallocating every epoch).
-  private readonly slots: FloatArray[][] = [];
+  private readonly slots: { dtype: Dtype; region: Region<FloatArray> }[][] = [];
   private cursor = 0;
   /** Typed arrays this workspace has created so far (a test of the no-allocation promise). */
   allocations = 0;
+
+  /**
+   * @param allocate - @internal where the buffers come from: new typed arrays, or regions of
+   *   the kernels' memory for a training run that keeps its values there (see ResidentParams)
+   */
+  constructor(private readonly allocate: (dtype: Dtype, length: number) => Region<FloatArray> = newArray) {}
 
   /** Starts a new pass: requests are served from the first slot again. */
   reset(): void {
@@ -33,18 +41,27 @@ export class Workspace {
 
   /** A buffer of `length` entries of `dtype`, contents unspecified. */
   take(dtype: Dtype, length: number): FloatArray {
-    const wanted = dtype === 'float32' ? Float32Array : Float64Array;
     const slot = (this.slots[this.cursor++] ??= []);
-    for (const buffer of slot) if (buffer.length === length && buffer instanceof wanted) return buffer;
-    const fresh = new wanted(length);
+    for (const b of slot) if (b.region.length === length && b.dtype === dtype) return b.region.view();
+    const region = this.allocate(dtype, length);
     this.allocations++;
     // Keep the most recent sizes only, so a computation whose sizes keep changing cannot
     // make the workspace grow without bound.
-    if (slot.length === MAX_SIZES_PER_SLOT) slot.shift();
-    slot.push(fresh);
-    return fresh;
+    if (slot.length === MAX_SIZES_PER_SLOT) slot.shift()!.region.release();
+    slot.push({ dtype, region });
+    return region.view();
+  }
+
+  /** @internal Gives every buffer back (a resident workspace's memory); the workspace starts empty. */
+  release(): void {
+    for (const slot of this.slots) for (const b of slot) b.region.release();
+    this.slots.length = 0;
+    this.cursor = 0;
   }
 }
+
+/** A workspace buffer of plain memory. */
+const newArray = (dtype: Dtype, length: number): Region<FloatArray> => jsRegion(dtype === 'float32' ? new Float32Array(length) : new Float64Array(length));
 
 const MAX_SIZES_PER_SLOT = 3;
 

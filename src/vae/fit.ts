@@ -4,17 +4,12 @@ import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../cor
 import { Random } from '../core/random.js';
 import { valueAndGrad } from '../autodiff/grad.js';
 import { adam } from '../autodiff/optim.js';
-import { Workspace } from '../autodiff/tape.js';
+import { ResidentParams, residentWorkspace } from '../autodiff/resident.js';
 import { cloneParams } from '../autodiff/tree.js';
 import { meanElbo } from './infer.js';
 import { freezeModel, type VaeHistory, type VaeModel } from './model.js';
 import { initWeights, objective, type Architecture, type Net, type VaeWeights } from './network.js';
 import { resolve, type Resolved, type VaeOptions, type VaeStep } from './options.js';
-
-/** A matrix of `rows` × `cols` of the run's element type. */
-function buffer(rows: number, cols: number, dtype: Architecture['dtype']): Matrix {
-  return { rows, cols, data: dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols) };
-}
 
 /** Copies rows `order[start..end)` of X into `into` (converting to its element type). */
 function gatherRows(X: Matrix, order: Int32Array, start: number, end: number, into: FloatArray): void {
@@ -34,72 +29,95 @@ function modelOf(X: Matrix, o: Resolved, weights: VaeWeights, history: number[][
 
 /**
  * The one training loop: per minibatch, ε drawn, the summed objective and its gradient by
- * `valueAndGrad` (one Workspace for the run: no typed array is allocated after the first
- * steps), one Adam step in place; per epoch, a shuffle and the validation ELBO.
+ * `valueAndGrad` (one Workspace for the run: nothing is allocated after the first steps),
+ * one Adam step in place; per epoch, a shuffle and the validation ELBO. Weights, Adam's
+ * moments, the minibatch and every value of a step live in the kernels' memory (WebAssembly
+ * after `init()`), so no kernel call copies its operands in or out.
  */
 function* run(X: Matrix, o: Resolved): Generator<VaeStep, VaeModel, boolean | undefined> {
   const s = o.settings;
   const a: Architecture = { features: X.cols, latent: s.latent, hidden: s.hidden, likelihood: s.likelihood, variational: s.variational, dtype: s.dtype };
   const { random } = o;
-  const weights = initWeights(a, random);
+  // The weights and Adam's moments stay in the kernels' memory for the run (see ResidentParams).
+  const resident = new ResidentParams(initWeights(a, random), adam({ learningRate: s.learningRate }));
   // The validation ε comes from a stream of its own, the same every epoch (a smoother curve).
   const validationSeed = random.uint32();
-  const optimizer = adam({ learningRate: s.learningRate });
-  const state = optimizer.init(weights);
-  const workspace = new Workspace();
+  // The step's values, and the minibatch with its ε, are made in the kernels' memory too.
+  const workspace = residentWorkspace(), batchSpace = residentWorkspace();
   const n = X.rows, size = Math.min(s.batchSize, n);
-  const sizes = n % size === 0 ? [size] : [size, n % size];
-  // Reused buffers for a full batch and a smaller last one: the data and ε.
-  const batches = new Map(sizes.map((rows) => [rows, { x: buffer(rows, a.features, a.dtype), eps: s.variational ? buffer(rows, a.latent, a.dtype) : null }]));
+  /** The minibatch buffers of `rows` rows: fresh views of the same regions at every call. */
+  const batchOf = (rows: number) => {
+    batchSpace.reset();
+    const x: Matrix = { rows, cols: a.features, data: batchSpace.take(a.dtype, rows * a.features) };
+    const eps: Matrix | null = s.variational ? { rows, cols: a.latent, data: batchSpace.take(a.dtype, rows * a.latent) } : null;
+    return { x, eps };
+  };
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: number[][] = [];
   let iteration = 0;
-  const stopped = () => modelOf(X, o, weights, history, iteration, false, false);
-  for (let epoch = 0; epoch < s.epochs; epoch++) {
-    random.shuffle(order);
-    let lossSum = 0, recSum = 0, klSum = 0;
-    for (let start = 0, b = 0; start < n; start += size, b++) {
-      if (o.signal?.aborted === true) return stopped();
-      const end = Math.min(n, start + size), rows = end - start;
-      const { x, eps } = batches.get(rows)!;
-      gatherRows(X, order, start, end, x.data);
-      if (eps !== null) random.fillNormal(eps.data);
-      let rec = 0, kl = 0;
-      const lossOf = (w: unknown) => {
-        const t = objective(a, s.beta, w as Net, x, eps);
-        rec = t.reconstruction.data[0]!;
-        kl = t.kl === null ? 0 : t.kl.data[0]!;
-        return t.loss;
-      };
-      // Unchecked (a pass over every value and gradient saved, ~3% of a step); a loss that is
-      // not finite is recomputed checked, which stops with the op where it first went wrong.
-      const { value, grads } = valueAndGrad(lossOf, weights, { workspace, checkFinite: false });
-      if (!Number.isFinite(value)) {
-        valueAndGrad(lossOf, weights, { workspace });
-        fail('NON_FINITE', `fit: the loss of minibatch ${b} of epoch ${epoch} is ${value}; lower the learning rate, or check the data`);
+  // The regions are given back when the run ends (or fails: release is idempotent); the
+  // model gets the weights as plain arrays.
+  const releaseAll = () => {
+    resident.release();
+    workspace.release();
+    batchSpace.release();
+  };
+  const finish = (completed: boolean) => {
+    releaseAll();
+    return modelOf(X, o, resident.params(), history, iteration, completed, false);
+  };
+  try {
+    for (let epoch = 0; epoch < s.epochs; epoch++) {
+      random.shuffle(order);
+      let lossSum = 0, recSum = 0, klSum = 0;
+      for (let start = 0, b = 0; start < n; start += size, b++) {
+        if (o.signal?.aborted === true) return finish(false);
+        const end = Math.min(n, start + size), rows = end - start;
+        const batch = batchOf(rows);
+        gatherRows(X, order, start, end, batch.x.data);
+        if (batch.eps !== null) random.fillNormal(batch.eps.data);
+        let rec = 0, kl = 0;
+        const gradient = (checkFinite: boolean) => resident.stable((w) => {
+          const { x, eps } = batchOf(rows);
+          return valueAndGrad((v: unknown) => {
+            const t = objective(a, s.beta, v as Net, x, eps);
+            rec = t.reconstruction.data[0]!;
+            kl = t.kl === null ? 0 : t.kl.data[0]!;
+            return t.loss;
+          }, w, { workspace, checkFinite });
+        });
+        // Unchecked (a pass over every value and gradient saved, ~3% of a step); a loss that is
+        // not finite is recomputed checked, which stops with the op where it first went wrong.
+        const { value, grads } = gradient(false);
+        if (!Number.isFinite(value)) {
+          gradient(true);
+          fail('NON_FINITE', `fit: the loss of minibatch ${b} of epoch ${epoch} is ${value}; lower the learning rate, or check the data`);
+        }
+        resident.step(grads);
+        lossSum += value;
+        recSum += rec;
+        klSum += kl;
+        iteration++;
+        const epochEnd = end === n;
+        let validationElbo = NaN;
+        if (epochEnd) {
+          if (o.validation !== undefined) validationElbo = resident.stable((w) => meanElbo(a, w, o.validation!, new Random(validationSeed)));
+          history.push([lossSum / n, recSum / n, klSum / n, validationElbo]);
+        }
+        const done = iteration;
+        const step: VaeStep = {
+          epoch, batch: b, iteration, loss: value / rows, reconstruction: rec / rows, kl: kl / rows, epochEnd, validationElbo,
+          // The weights as they are when it is called: call it from onProgress, before the next step.
+          snapshot: () => modelOf(X, o, resident.params(), history, done, false, true),
+        };
+        const last = epochEnd && epoch === s.epochs - 1;
+        if ((yield step) === true && !last) return finish(false);
       }
-      optimizer.step(weights, grads, state);
-      lossSum += value;
-      recSum += rec;
-      klSum += kl;
-      iteration++;
-      const epochEnd = end === n;
-      let validationElbo = NaN;
-      if (epochEnd) {
-        if (o.validation !== undefined) validationElbo = meanElbo(a, weights, o.validation, new Random(validationSeed));
-        history.push([lossSum / n, recSum / n, klSum / n, validationElbo]);
-      }
-      const done = iteration;
-      const step: VaeStep = {
-        epoch, batch: b, iteration, loss: value / rows, reconstruction: rec / rows, kl: kl / rows, epochEnd, validationElbo,
-        // The weights as they are when it is called: call it from onProgress, before the next step.
-        snapshot: () => modelOf(X, o, weights, history, done, false, true),
-      };
-      const last = epochEnd && epoch === s.epochs - 1;
-      if ((yield step) === true && !last) return stopped();
     }
+    return finish(true);
+  } finally {
+    releaseAll();
   }
-  return modelOf(X, o, weights, history, iteration, true, false);
 }
 
 /**

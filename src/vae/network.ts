@@ -138,10 +138,15 @@ export interface Terms {
   readonly kl: Var | null;
 }
 
+/** Encode, reparameterise with ε, decode: the posterior's parameters and the decoder's output. */
+function forward(w: Net, x: Operand, eps: Matrix | null): { mean: Var; logVariance: Var | null; out: Var } {
+  const { mean, logVariance } = encoderHeads(w, x);
+  return { mean, logVariance, out: decoderOutput(w, reparameterise(mean, logVariance, eps)) };
+}
+
 /** Encode, reparameterise with ε, decode: the per-sample terms. */
 export function terms(a: Architecture, w: Net, x: Operand, eps: Matrix | null): Terms {
-  const { mean, logVariance } = encoderHeads(w, x);
-  const out = decoderOutput(w, reparameterise(mean, logVariance, eps));
+  const { mean, logVariance, out } = forward(w, x, eps);
   return {
     reconstruction: reconstructionTerms(a, w, out, x),
     kl: logVariance === null ? null : gaussianKl(mean, logVariance, { reduction: 'none' }),
@@ -150,12 +155,13 @@ export function terms(a: Architecture, w: Net, x: Operand, eps: Matrix | null): 
 
 /**
  * The training objective of a minibatch, summed over its samples as PyTorch's
- * examples/vae: Σ −log p(x | z) + β · Σ KL. Also the two sums, for progress reports.
+ * examples/vae: Σ −log p(x | z) + β · Σ KL. Also the two sums, for progress reports. The
+ * Bernoulli sum is one op (its per-entry terms are never stored).
  */
 export function objective(a: Architecture, beta: number, w: Net, x: Operand, eps: Matrix | null): { loss: Var; reconstruction: Var; kl: Var | null } {
-  const t = terms(a, w, x, eps);
-  const reconstruction = sum(t.reconstruction);
-  const kl = t.kl === null ? null : sum(t.kl);
+  const { mean, logVariance, out } = forward(w, x, eps);
+  const reconstruction = a.likelihood === 'bernoulli' ? bceWithLogits(out, x, { reduction: 'sum' }) : sum(reconstructionTerms(a, w, out, x));
+  const kl = logVariance === null ? null : gaussianKl(mean, logVariance, { reduction: 'sum' });
   const loss = kl === null ? reconstruction : add(reconstruction, beta === 1 ? kl : scale(kl, beta));
   return { loss, reconstruction, kl };
 }

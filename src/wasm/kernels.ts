@@ -56,6 +56,12 @@ export interface WasmExports {
   dfisherraodiag(n: number, d: number, m0: number, v0: number, m1: number, v1: number, step1: number, out: number): void;
   dadam: AdamFn;
   sadam: AdamFn;
+  dbcelogits: BceFn;
+  sbcelogits: BceFn;
+  dbiasrelu: BiasReluFn;
+  sbiasrelu: BiasReluFn;
+  dbiasrelugrad: BiasReluGradFn;
+  sbiasrelugrad: BiasReluGradFn;
   dclustersums: ClusterSumsFn;
   sclustersums: ClusterSumsFn;
   dcolumnsums: ColumnSumsFn;
@@ -83,6 +89,10 @@ type AdamFn = (
   n: number, p: number, g: number, m: number, v: number, stepSize: number, invCorrection2: number,
   beta1: number, beta2: number, epsilon: number, weightDecay: number,
 ) => void;
+
+type BceFn = (n: number, x: number, t: number, loss: number, d: number) => number;
+type BiasReluFn = (m: number, n: number, y: number, b: number, relu: number) => void;
+type BiasReluGradFn = (m: number, n: number, g: number, y: number, relu: number, dz: number, sums: number) => void;
 
 type GemmFn = (
   transA: number, transB: number, m: number, n: number, k: number, alpha: number,
@@ -684,6 +694,39 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const pp = c.output(p, 0, n, 1, n, true), pm = c.output(m, 0, n, 1, n, true), pv = c.output(v, 0, n, 1, n, true);
       if (!c.commit()) return jsKernels.adam(n, p, g, m, v, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
       (p instanceof Float32Array ? ex.sadam : ex.dadam)(n, pp, pg, pm, pv, stepSize, invCorrection2, beta1, beta2, epsilon, weightDecay);
+      c.finish();
+    },
+
+    bceLogits(n, x, t, loss, d) {
+      if (n < STREAM_MIN) return jsKernels.bceLogits(n, x, t, loss, d);
+      const c = call.begin();
+      const px = c.vector(x, 0, n), pt = c.vector(t, 0, n);
+      const pl = loss === null ? 0 : c.output(loss, 0, n, 1, n), pd = d === null ? 0 : c.output(d, 0, n, 1, n);
+      if (!c.commit()) return jsKernels.bceLogits(n, x, t, loss, d);
+      const sum = (x instanceof Float32Array ? ex.sbcelogits : ex.dbcelogits)(n, px, pt, pl, pd);
+      c.finish();
+      return sum;
+    },
+
+    biasRelu(m, n, Y, b, relu) {
+      if (m * n < STREAM_MIN) return jsKernels.biasRelu(m, n, Y, b, relu);
+      const c = call.begin();
+      const pb = c.vector(b, 0, n);
+      const py = c.output(Y, 0, n, m, n, true);
+      if (!c.commit()) return jsKernels.biasRelu(m, n, Y, b, relu);
+      (Y instanceof Float32Array ? ex.sbiasrelu : ex.dbiasrelu)(m, n, py, pb, +relu);
+      c.finish();
+    },
+
+    biasReluGrad(m, n, g, y, relu, dz, sums) {
+      if (m * n < STREAM_MIN || (!relu && sums === null)) return jsKernels.biasReluGrad(m, n, g, y, relu, dz, sums);
+      const c = call.begin();
+      const pg = c.input(g, 0, n, m, n);
+      const py = relu ? c.input(y, 0, n, m, n) : 0;
+      const pd = relu ? c.output(dz, 0, n, m, n) : 0;
+      const ps = sums === null ? 0 : c.output(sums, 0, n, 1, n, true);
+      if (!c.commit()) return jsKernels.biasReluGrad(m, n, g, y, relu, dz, sums);
+      (g instanceof Float32Array ? ex.sbiasrelugrad : ex.dbiasrelugrad)(m, n, pg, py, +relu, pd, ps);
       c.finish();
     },
   };

@@ -1,6 +1,7 @@
-// The Adam kernel gives the same bits on both backends (float64 lanes in WebAssembly, the
-// float32 state rounded where the TypeScript kernel's Float32Array stores round), over
-// sizes around the SIMD width and the streaming threshold, for several steps in a row.
+// The Adam kernel gives the same bits on both backends (float64 in f64x2 lanes in
+// WebAssembly; float32 in float32 arithmetic, f32x4 lanes against Math.fround of every
+// operation), over sizes around the SIMD widths and the streaming threshold, for several
+// steps in a row.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';

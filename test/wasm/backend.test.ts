@@ -179,7 +179,7 @@ describe('the embedded module', () => {
       'daxpy', 'ddot', 'dargmin', 'dgemm', 'dgemmWork', 'dreflect', 'dreflectWork', 'drownorms', 'dsecular',
       'dsecularWork', 'dsqdist', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
-      'dfisherraodiag', 'dadam', 'sadam', 'drotchain', 'dgemv', 'dreflectrows',
+      'dfisherraodiag', 'dadam', 'sadam', 'dbcelogits', 'sbcelogits', 'dbiasrelu', 'sbiasrelu', 'dbiasrelugrad', 'sbiasrelugrad', 'drotchain', 'dgemv', 'dreflectrows',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
       'dtsneattr2', 'dtsnebh2', 'dtsnebh2Work', 'dsmallest', 'dsmallestWork',
       'dbatchomp', 'dbatchompWork',

@@ -1,5 +1,7 @@
 import { registeredKernels } from '../registry.js';
 import { adam } from './adam.js';
+import { bceLogits } from './bce.js';
+import { biasRelu, biasReluGrad } from './dense.js';
 import { axpy, dot } from './blas1.js';
 import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
@@ -78,3 +80,9 @@ export const fisherRaoDiagonalSqKernel = (): Kernels['fisherRaoDiagonalSq'] => r
 export const adamKernel = (): Kernels['adam'] => registeredKernels()?.adam ?? adam;
 /** The active Batch-OMP kernel. */
 export const batchOmpKernel = (): Kernels['batchOmp'] => registeredKernels()?.batchOmp ?? batchOmp;
+/** The active binary cross-entropy kernel. */
+export const bceLogitsKernel = (): Kernels['bceLogits'] => registeredKernels()?.bceLogits ?? bceLogits;
+/** The active dense-layer bias and ReLU kernel. */
+export const biasReluKernel = (): Kernels['biasRelu'] => registeredKernels()?.biasRelu ?? biasRelu;
+/** The active kernel of its backward pass. */
+export const biasReluGradKernel = (): Kernels['biasReluGrad'] => registeredKernels()?.biasReluGrad ?? biasReluGrad;

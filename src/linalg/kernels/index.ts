@@ -1,5 +1,7 @@
 import type { Kernels } from './types.js';
 import { adam } from './adam.js';
+import { bceLogits } from './bce.js';
+import { biasRelu, biasReluGrad } from './dense.js';
 import { axpy, dot } from './blas1.js';
 import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
 import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
@@ -46,4 +48,7 @@ export const jsKernels: Kernels = {
   fisherRaoDiagonalSq,
   adam,
   batchOmp,
+  bceLogits,
+  biasRelu,
+  biasReluGrad,
 };

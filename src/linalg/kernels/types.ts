@@ -222,4 +222,22 @@ export interface Kernels {
     n: number, p: F, g: F, m: F, v: F, stepSize: number, invCorrection2: number,
     beta1: number, beta2: number, epsilon: number, weightDecay: number,
   ): void;
+  /**
+   * Binary cross-entropy with logits over n contiguous entries of x (logits) and t (targets):
+   * loss[i] ← max(x, 0) − x·t + ln(1 + e^−|x|), d[i] ← σ(x) − t (either may be null), in the
+   * operands' precision; returns the sum of the terms in float64. See ./bce.ts (float64) and
+   * ./bce-f32.ts (float32) for the order of the operations.
+   */
+  bceLogits<F extends FloatArray>(n: number, x: F, t: F, loss: F | null, d: F | null): number;
+  /**
+   * Y ← Y + b on every row of Y (m × n, contiguous), then max(·, 0) when `relu`: a dense
+   * layer's output after its GEMM. See ./dense.ts.
+   */
+  biasRelu<F extends FloatArray>(m: number, n: number, Y: F, b: F, relu: boolean): void;
+  /**
+   * The backward pass of `biasRelu` from the output gradient g and output y (m × n): dz ←
+   * (y > 0 ? g : 0) when `relu`, and sums (n, float64) += the column sums of dz (of g without
+   * `relu`) unless null. See ./dense.ts.
+   */
+  biasReluGrad<F extends FloatArray>(m: number, n: number, g: F, y: F, relu: boolean, dz: F, sums: Float64Array | null): void;
 }

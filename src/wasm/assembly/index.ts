@@ -8,6 +8,9 @@ export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } fro
 export { dtsneattr2, dtsnebh2, dtsnebh2Work, dsmallest, dsmallestWork } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
 export { dadam, sadam } from './optim';
+export { dbcelogits } from './bce';
+export { sbcelogits } from './bce-f32';
+export { dbiasrelu, sbiasrelu, dbiasrelugrad, sbiasrelugrad } from './dense';
 export { drotchain } from './givens';
 export { dgemv } from './gemv';
 export { dreflectrows } from './reflect-rows';
