@@ -26,7 +26,9 @@ const KB = 1024;
  * fallbacks, adapters and WebAssembly code): pca.fit 16.6 KB (blocked bidiagonalisation,
  * gemv, rotateChain), kmeans.fit 13.0 KB (cluster-sum, mirror and bound kernels), tsne.fit
  * 21.0 KB (attraction, Barnes-Hut and selection kernels), wasm.init 30.6 KB (the module grew
- * from 28 to 32 KB; it is embedded as base64, which gzip does not fully undo).
+ * from 28 to 32 KB; it is embedded as base64, which gzip does not fully undo). The SOM's
+ * kernels of #19 (exact distances to the winners with the per-unit sums, candidate pairs,
+ * column ranges, the float32 mirror of the varying columns) took wasm.init to 31.9 KB.
  */
 const cases = [
   ['core', 'asMatrix', 2.5 * KB],
@@ -34,7 +36,7 @@ const cases = [
   ['pca', 'fit', 17 * KB],
   ['kmeans', 'fit', 13.5 * KB],
   ['tsne', 'fit', 21.5 * KB],
-  ['wasm', 'init', 31 * KB],
+  ['wasm', 'init', 32 * KB],
   ['autodiff', 'valueAndGrad', 4 * KB],
   ['autodiff', 'train', 12 * KB],
 ];

@@ -181,6 +181,7 @@ describe('the embedded module', () => {
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
       'dtsnerep2', 'dtsnerep2Work', 'dfisherraodiag', 'dadam', 'sadam', 'drotchain', 'dgemv',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
+      'dassignedsums', 'sassignedsums', 'dpairsqdist', 'spairsqdist', 'dcolumnranges', 'dshiftcolstof32',
       'dtsneattr2', 'dtsnebh2', 'dtsnebh2Work', 'dsmallest', 'dsmallestWork',
     ].sort());
   });

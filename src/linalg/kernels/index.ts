@@ -13,6 +13,7 @@ import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
+import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -30,6 +31,10 @@ export const jsKernels: Kernels = {
   columnSums,
   shiftToFloat32,
   assignedSqDistances,
+  assignedSums,
+  pairSqDistances,
+  columnRanges,
+  shiftColumnsToFloat32,
   dot,
   axpy,
   tridiagonalize,

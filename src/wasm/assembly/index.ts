@@ -11,6 +11,7 @@ export { dadam, sadam } from './optim';
 export { drotchain } from './givens';
 export { dgemv } from './gemv';
 export { dclustersums, sclustersums, dcolumnsums, scolumnsums, dshifttof32, dassigned, sassigned, dargmin2, sargmin2, gatherrows } from './clusters';
+export { dassignedsums, sassignedsums, dpairsqdist, spairsqdist, dcolumnranges, dshiftcolstof32 } from './som';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
