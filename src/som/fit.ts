@@ -226,14 +226,29 @@ function weightsMatrix(W: Float64Array, units: number, d: number, like: Matrix):
   return { rows: units, cols: d, data };
 }
 
+/**
+ * The run, with X placed once where the kernels read it (see `UnitSearch`) and the online
+ * trainer's block operands likewise: that memory is given back when the run ends, stops,
+ * fails or is abandoned (`return()` runs `finally`).
+ */
 function* run(X: Matrix, o: Resolved): Generator<SomStep, SomModel, boolean | undefined> {
+  const search = new UnitSearch(X);
+  let online: OnlineTrainer | undefined;
+  try {
+    const W = initialWeights(X, o, () => search.columnMeans());
+    // Online: the grid distances themselves; batch: grouped by value (the table is smaller).
+    online = o.method === 'online' ? new OnlineTrainer(X, o, gridDistances(o), W) : undefined;
+    return yield* epochs(X, o, search, W, online);
+  } finally {
+    online?.release();
+    search.release();
+  }
+}
+
+function* epochs(X: Matrix, o: Resolved, search: UnitSearch, W: Float64Array, online: OnlineTrainer | undefined): Generator<SomStep, SomModel, boolean | undefined> {
   const { cols: d } = X;
   const units = o.width * o.height;
-  const W = initialWeights(X, o);
-  // Online: the grid distances themselves; batch: grouped by value (the table is smaller).
-  const online = o.method === 'online' ? new OnlineTrainer(X, o, gridDistances(o), W) : undefined;
   const table = o.method === 'batch' ? distanceTable(gridDistances(o)) : undefined;
-  const search = new UnitSearch(X);
   const errors: number[] = [];
   let completed = true;
   let matches: Matches | undefined;
@@ -300,10 +315,12 @@ const qeOf = (s: SomStep): number => s.quantizationError;
 /**
  * Fits a self-organizing map (Kohonen): a grid of units, each with a weight vector, laid
  * over the data so that neighbouring units hold similar vectors. The default batch method
- * runs, per epoch, one pass of the distance kernels (`sqDistances` and `argminRows` on the
+ * runs, per epoch, one pass of the distance kernels (`sqDistances` and `argmin2Rows` on the
  * active backend; float64 data is screened in float32 on WebAssembly and the close calls
- * measured exactly) and one neighbourhood-weighted average (a units × units matrix times
- * the per-unit sums, by `gemm`).
+ * measured exactly), one kernel pass for the exact distances to the winners and the
+ * per-unit sums, and one neighbourhood-weighted average (a units × units matrix times the
+ * per-unit sums, by `gemm`). On WebAssembly, X and its float32 copy stay in the module's
+ * memory for the whole fit and are given back at its end.
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix; float32 stays float32
  * @returns a frozen {@link SomModel}

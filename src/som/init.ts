@@ -2,6 +2,7 @@
 // values in the data's box, random rows, or weights given by the caller.
 import { isMatrix, type Matrix } from '../core/matrix.js';
 import type { Random } from '../core/random.js';
+import { columnMeans } from '../linalg/rows.js';
 import { fit as pcaFit } from '../pca/fit.js';
 import { unitPositions, type GridShape } from './topology.js';
 
@@ -19,14 +20,15 @@ export interface InitOptions extends GridShape {
 }
 
 /**
- * Starting weights (units × d, float64); see `SomInit` for the choices.
+ * Starting weights (units × d, float64); see `SomInit` for the choices. `mean` gives the
+ * column means of X (the PCA plane's centre), `columnMeans(X)` unless the caller has them.
  *
  * @example
  * ```ts
  * initialWeights(X, { width: 4, height: 3, topology: 'hexagonal', toroidal: false, init: 'sample', rng: new Random(1) }).length; // 12 · X.cols
  * ```
  */
-export function initialWeights(X: Matrix, o: InitOptions): Float64Array {
+export function initialWeights(X: Matrix, o: InitOptions, mean: () => Float64Array = () => columnMeans(X)): Float64Array {
   const { rows: n, cols: d, data } = X;
   const units = o.width * o.height;
   const W = new Float64Array(units * d);
@@ -45,7 +47,7 @@ export function initialWeights(X: Matrix, o: InitOptions): Float64Array {
     }
     for (let u = 0; u < units; u++) for (let j = 0; j < d; j++) W[u * d + j] = o.rng.uniform(lo[j]!, hi[j]!);
   } else {
-    pcaPlane(X, o, W);
+    pcaPlane(X, o, W, mean());
   }
   return W;
 }
@@ -54,12 +56,9 @@ export function initialWeights(X: Matrix, o: InitOptions): Float64Array {
  * The linear initialisation: mean + a·√λ₁·v₁ + b·√λ₂·v₂, (a, b) the unit's position scaled
  * to [−1, 1] along the grid's longer and shorter axes.
  */
-function pcaPlane(X: Matrix, o: InitOptions, W: Float64Array): void {
+function pcaPlane(X: Matrix, o: InitOptions, W: Float64Array, mean: Float64Array): void {
   const { rows: n, cols: d } = X;
   const units = o.width * o.height;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = mean[j]! + X.data[i * d + j]!;
-  for (let j = 0; j < d; j++) mean[j] = mean[j]! / n;
   for (let u = 0; u < units; u++) W.set(mean, u * d);
   const k = Math.min(2, d, n - 1);
   if (k < 1) return;
@@ -69,7 +68,7 @@ function pcaPlane(X: Matrix, o: InitOptions, W: Float64Array): void {
   if (n > budget) {
     const pick = o.rng.sampleWithoutReplacement(n, budget);
     const data = new Float64Array(budget * d);
-    for (let r = 0; r < budget; r++) for (let j = 0; j < d; j++) data[r * d + j] = X.data[pick[r]! * d + j]!;
+    for (let r = 0; r < budget; r++) data.set(X.data.subarray(pick[r]! * d, pick[r]! * d + d), r * d);
     sample = { rows: budget, cols: d, data };
   }
   const model = pcaFit(sample, { nComponents: k, seed: o.rng.uint32() });

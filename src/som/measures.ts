@@ -15,7 +15,12 @@ function matchRows(model: SomModel, X: RowsInput | FlatArray, two: boolean): Mat
   const W = m.weights;
   if (x.cols !== W.cols) fail('SHAPE_MISMATCH', `X: rows have ${x.cols} features, expected ${W.cols} (the model's)`);
   const w = W.data instanceof Float64Array ? W.data : Float64Array.from(W.data);
-  return { ...new UnitSearch(x).find(w, W.rows, two), single };
+  const search = new UnitSearch(x);
+  try {
+    return { ...search.find(w, W.rows, two), single };
+  } finally {
+    search.release();
+  }
 }
 
 /**

@@ -23,7 +23,8 @@
 import { describe, fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Random } from '../core/random.js';
-import { gemmKernel } from '../linalg/kernels/dispatch.js';
+import { gemmKernel, regionKernel } from '../linalg/kernels/dispatch.js';
+import type { Region } from '../linalg/kernels/types.js';
 import { scheduleAt, type Decay } from './math.js';
 import { distanceTable, type NeighborhoodFunction } from './topology.js';
 
@@ -59,12 +60,17 @@ const MAX_BLOCK = 64;
 
 /**
  * Runs the online rule over a fit: created once (the grid's order tables and the block
- * buffers), then called once per epoch. Updates `W` (units × d, float64) in place.
+ * buffers), then called once per epoch. Updates `W` (units × d, float64) at the end of
+ * every epoch. The operands of the block GEMMs (the weights, the block's rows, P, β and
+ * β·X) live in regions of the kernels' memory for the whole fit, so no GEMM copies them
+ * in or out (the weights alone were 2.5 MB each way per block of 64 MNIST rows);
+ * `release()` gives them back.
  *
  * @example
  * ```ts
  * const trainer = new OnlineTrainer(X, options, gridDistances(grid), W);
  * const { sigma, alpha } = trainer.epoch(0); // the first epoch
+ * trainer.release();
  * ```
  */
 export class OnlineTrainer {
@@ -77,16 +83,19 @@ export class OnlineTrainer {
   private readonly near: Int32Array;
   /** γ_d: the relative error bound of a dot product of length d. */
   private readonly gamma: number;
-  // Block buffers (see the head of the file).
+  // Block buffers (see the head of the file); the regions' views are taken afresh after
+  // every kernel call (a call may grow the memory and detach them).
   private readonly order: Int32Array;
-  private readonly xb: Float64Array;
-  private readonly gram: Float64Array;
-  private readonly P: Float64Array;
-  private readonly beta: Float64Array;
+  /** The weights as the run moves them, (units × d). */
+  private readonly Wr: Region<Float64Array>;
+  private readonly xb: Region<Float64Array>;
+  private readonly gram: Region<Float64Array>;
+  private readonly P: Region<Float64Array>;
+  private readonly beta: Region<Float64Array>;
   private readonly c: Float64Array;
   private readonly g: Float64Array;
   /** β·X of a block, (units × d). */
-  private readonly M: Float64Array;
+  private readonly M: Region<Float64Array>;
   /** Whether N holds ‖w_u‖² of the current weights (measured by the last block's end). */
   private normsKnown = false;
   private readonly N: Float64Array;
@@ -98,7 +107,7 @@ export class OnlineTrainer {
   /**
    * @param X - (n × d), float64 or float32
    * @param G - the grid distances (units × units), as `gridDistances`
-   * @param W - (units × d) float64 weights, updated in place by {@link epoch}
+   * @param W - (units × d) float64 weights, updated at the end of every {@link epoch}
    */
   constructor(private readonly X: Matrix, private readonly o: OnlineOptions, G: Float64Array, private readonly W: Float64Array) {
     const { rows: n, cols: d } = X;
@@ -112,13 +121,16 @@ export class OnlineTrainer {
     this.gamma = ((d + 2) * U) / (1 - (d + 2) * U);
     const B = this.block;
     this.order = new Int32Array(n);
-    this.xb = new Float64Array(B * d);
-    this.gram = new Float64Array(B * B);
-    this.P = new Float64Array(units * B);
-    this.beta = new Float64Array(units * B);
+    const region = (length: number): Region<Float64Array> => regionKernel()(W, length);
+    this.Wr = region(units * d);
+    this.Wr.view().set(W);
+    this.xb = region(B * d);
+    this.gram = region(B * B);
+    this.P = region(units * B);
+    this.beta = region(units * B);
     this.c = new Float64Array(units);
     this.g = new Float64Array(units);
-    this.M = new Float64Array(units * d);
+    this.M = region(units * d);
     this.N = new Float64Array(units);
     this.errP = new Float64Array(units);
     this.errN = new Float64Array(units);
@@ -139,20 +151,30 @@ export class OnlineTrainer {
     for (let start = 0; start < n; start += this.block) {
       ({ sigma, alpha } = this.runBlock(epoch, start, Math.min(this.block, n - start)));
     }
+    this.W.set(this.Wr.view());
     return { sigma, alpha };
+  }
+
+  /** Gives the kernels' memory back; the trainer must not be used afterwards. Idempotent. */
+  release(): void {
+    for (const r of [this.Wr, this.xb, this.gram, this.P, this.beta, this.M]) r.release();
   }
 
   /** Rows order[start … start + m) of the epoch. */
   private runBlock(epoch: number, start: number, m: number): { sigma: number; alpha: number } {
-    const { n, d, units, block: B, o, W, X, xb, gram, P, beta, c, g, N, errP, errN, G, near, gamma } = this;
+    const { n, d, units, block: B, o, X, c, g, N, errP, errN, G, near, gamma } = this;
     const data = X.data;
+    const xb = this.xb.view();
     for (let t = 0; t < m; t++) {
       const i = this.order[start + t]!;
       for (let j = 0, p = i * d, q = t * d; j < d; j++) xb[q + j] = data[p + j]!;
     }
     // P_ut = w⁰_u·x_t (units × B), the Gram matrix of the block's rows (m × m, ld B).
-    gemmKernel()(false, true, units, m, d, 1, W, 0, d, xb, 0, d, 0, P, 0, B);
-    gemmKernel()(false, true, m, m, d, 1, xb, 0, d, xb, 0, d, 0, gram, 0, B);
+    gemmKernel()(false, true, units, m, d, 1, this.Wr.view(), 0, d, xb, 0, d, 0, this.P.view(), 0, B);
+    gemmKernel()(false, true, m, m, d, 1, this.xb.view(), 0, d, this.xb.view(), 0, d, 0, this.gram.view(), 0, B);
+    // No kernel runs from here to the closing GEMM: these views stay valid.
+    let W = this.Wr.view();
+    const P = this.P.view(), gram = this.gram.view(), beta = this.beta.view();
     if (!this.normsKnown) {
       for (let u = 0; u < units; u++) {
         let s = 0;
@@ -239,8 +261,9 @@ export class OnlineTrainer {
       }
     }
     // W = diag(c)·W⁰ + diag(g)·β·X_block, and N = ‖w_u‖² for the next block.
-    const { M } = this;
-    if (touched) gemmKernel()(false, false, units, d, m, 1, beta, 0, B, xb, 0, d, 0, M, 0, d);
+    if (touched) gemmKernel()(false, false, units, d, m, 1, beta, 0, B, this.xb.view(), 0, d, 0, this.M.view(), 0, d);
+    W = this.Wr.view();
+    const M = this.M.view();
     for (let u = 0; u < units; u++) {
       const cu = c[u]!, gu = g[u]!;
       let s = 0;
@@ -264,7 +287,8 @@ export class OnlineTrainer {
    * exact squared distances to their weights as they stand (lowest index on ties).
    */
   private settle(k: number, limit: number): number {
-    const { d, units, block: B, xb, P, N, c, g, beta, W, w, cand } = this;
+    const { d, units, block: B, N, c, g, w, cand } = this;
+    const xb = this.xb.view(), P = this.P.view(), beta = this.beta.view(), W = this.Wr.view();
     let count = 0;
     for (let u = 0; u < units; u++) if (N[u]! - 2 * P[u * B + k]! <= limit) cand[count++] = u;
     let best = cand[0]!, bestDist = Infinity;

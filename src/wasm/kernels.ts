@@ -77,7 +77,16 @@ export interface WasmExports {
     m: number, n: number, maxAtoms: number, tol: number, g: number, b: number, norms: number,
     support: number, gamma: number, niter: number, ld: number, work: number,
   ): number;
+  dassignedsums: AssignedSumsFn;
+  sassignedsums: AssignedSumsFn;
+  dpairsqdist: PairSqDistFn;
+  spairsqdist: PairSqDistFn;
+  dcolumnranges(m: number, d: number, a: number, lo: number, hi: number): void;
+  dshiftcolstof32(m: number, d: number, a: number, width: number, cols: number, shift: number, y: number, norms: number): void;
 }
+
+type AssignedSumsFn = (m: number, d: number, a: number, w: number, labels: number, out: number, sums: number, counts: number) => void;
+type PairSqDistFn = (count: number, d: number, a: number, rows: number, w: number, units: number, out: number) => void;
 
 type Argmin2Fn = (m: number, n: number, c: number, ldc: number, index: number, first: number, second: number) => void;
 
@@ -507,6 +516,58 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const po = c.output(out, 0, m, 1, m);
       if (!c.commit()) return jsKernels.assignedSqDistances(m, d, A, C, labels, out);
       (A instanceof Float32Array ? ex.sassigned : ex.dassigned)(m, d, pa, pc, pl, po);
+      c.finish();
+    },
+
+    // The SOM passes over X (see ../linalg/kernels/som.ts): X is normally a resident region.
+    assignedSums(m, d, A, W, labels, out, sums, counts) {
+      if (m * d < STREAM_MIN) return jsKernels.assignedSums(m, d, A, W, labels, out, sums, counts);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pw = c.vector(W, 0, W.length);
+      const pl = c.vector(labels, 0, m);
+      const po = c.output(out, 0, m, 1, m);
+      const ps = c.output(sums, 0, sums.length, 1, sums.length, true);
+      const pn = c.output(counts, 0, counts.length, 1, counts.length, true);
+      if (!c.commit()) return jsKernels.assignedSums(m, d, A, W, labels, out, sums, counts);
+      (A instanceof Float32Array ? ex.sassignedsums : ex.dassignedsums)(m, d, pa, pw, pl, po, ps, pn);
+      c.finish();
+    },
+
+    pairSqDistances(count, d, X, n, rows, W, units, out) {
+      if (count * d < STREAM_MIN) return jsKernels.pairSqDistances(count, d, X, n, rows, W, units, out);
+      const c = call.begin();
+      const px = c.input(X, 0, d, n, d);
+      const pr = c.vector(rows, 0, count);
+      const pw = c.vector(W, 0, W.length);
+      const pu = c.vector(units, 0, count);
+      const po = c.output(out, 0, count, 1, count);
+      if (!c.commit()) return jsKernels.pairSqDistances(count, d, X, n, rows, W, units, out);
+      (X instanceof Float32Array ? ex.spairsqdist : ex.dpairsqdist)(count, d, px, pr, pw, pu, po);
+      c.finish();
+    },
+
+    columnRanges(m, d, A, lo, hi) {
+      if (m * d < STREAM_MIN) return jsKernels.columnRanges(m, d, A, lo, hi);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pl = c.output(lo, 0, d, 1, d);
+      const ph = c.output(hi, 0, d, 1, d);
+      if (!c.commit()) return jsKernels.columnRanges(m, d, A, lo, hi);
+      ex.dcolumnranges(m, d, pa, pl, ph);
+      c.finish();
+    },
+
+    shiftColumnsToFloat32(m, d, A, width, cols, shift, Y, norms) {
+      if (m * width < STREAM_MIN) return jsKernels.shiftColumnsToFloat32(m, d, A, width, cols, shift, Y, norms);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pc = c.vector(cols, 0, width);
+      const pshift = c.vector(shift, 0, width);
+      const py = c.output(Y, 0, width, m, width);
+      const pn = c.output(norms, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.shiftColumnsToFloat32(m, d, A, width, cols, shift, Y, norms);
+      ex.dshiftcolstof32(m, d, pa, width, pc, pshift, py, pn);
       c.finish();
     },
 

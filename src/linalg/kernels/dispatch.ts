@@ -10,6 +10,7 @@ import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
+import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
 import { gemm } from './gemm.js';
 import { batchOmp } from './omp.js';
 import { applyReflectorsRight } from './reflectors.js';
@@ -52,6 +53,14 @@ export const columnSumsKernel = (): Kernels['columnSums'] => registeredKernels()
 export const shiftToFloat32Kernel = (): Kernels['shiftToFloat32'] => registeredKernels()?.shiftToFloat32 ?? shiftToFloat32;
 /** The active distance-to-own-centre kernel. */
 export const assignedSqDistancesKernel = (): Kernels['assignedSqDistances'] => registeredKernels()?.assignedSqDistances ?? assignedSqDistances;
+/** The active SOM kernel for the exact distances to the winners and the per-unit sums. */
+export const assignedSumsKernel = (): Kernels['assignedSums'] => registeredKernels()?.assignedSums ?? assignedSums;
+/** The active kernel for exact distances of (row, unit) pairs. */
+export const pairSqDistancesKernel = (): Kernels['pairSqDistances'] => registeredKernels()?.pairSqDistances ?? pairSqDistances;
+/** The active column-range kernel. */
+export const columnRangesKernel = (): Kernels['columnRanges'] => registeredKernels()?.columnRanges ?? columnRanges;
+/** The active SOM float32-mirror kernel (the columns that vary). */
+export const shiftColumnsToFloat32Kernel = (): Kernels['shiftColumnsToFloat32'] => registeredKernels()?.shiftColumnsToFloat32 ?? shiftColumnsToFloat32;
 /** The active dot-product kernel. */
 export const dotKernel = (): Kernels['dot'] => registeredKernels()?.dot ?? dot;
 /** The active axpy kernel. */

@@ -17,6 +17,7 @@ import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { batchOmp } from './omp.js';
+import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -34,6 +35,10 @@ export const jsKernels: Kernels = {
   columnSums,
   shiftToFloat32,
   assignedSqDistances,
+  assignedSums,
+  pairSqDistances,
+  columnRanges,
+  shiftColumnsToFloat32,
   dot,
   axpy,
   tridiagonalize,

@@ -122,6 +122,29 @@ export interface Kernels {
    * additions of linalg/rows.ts `sqDistanceAt`), for the m rows of A (m × d, contiguous).
    */
   assignedSqDistances<F extends FloatArray>(m: number, d: number, A: F, C: Float64Array, labels: Int32Array, out: Float64Array): void;
+  /**
+   * For the m rows of A (m × d, contiguous), in order: out[i] ← ‖A[i] − W[u]‖², u =
+   * labels[i] (as `assignedSqDistances`), sums[u·d …] += A[i] and counts[u] += 1 (float64;
+   * see ./kernels/som.ts): a batch SOM epoch's exact errors and per-unit sums.
+   */
+  assignedSums<F extends FloatArray>(m: number, d: number, A: F, W: Float64Array, labels: Int32Array, out: Float64Array, sums: Float64Array, counts: Float64Array): void;
+  /**
+   * out[t] ← ‖X[rows[t]] − W[units[t]]‖² for t < count (X: n rows of d entries,
+   * contiguous; float64, the additions of `assignedSqDistances`): exact distances of
+   * (row, unit) pairs.
+   */
+  pairSqDistances<F extends FloatArray>(count: number, d: number, X: F, n: number, rows: Int32Array, W: Float64Array, units: Int32Array, out: Float64Array): void;
+  /**
+   * lo[j], hi[j] ← the smallest and largest entry of column j of A (float64, m ≥ 1 rows × d,
+   * contiguous), kept from the first row unless a strictly smaller (larger) entry comes.
+   */
+  columnRanges(m: number, d: number, A: Float64Array, lo: Float64Array, hi: Float64Array): void;
+  /**
+   * Y ← float32(A[:, cols] − shift) (m × width) and norms[i] ← Σₜ (A[i][cols[t]] − shift[t])²
+   * in float64, summed in the order of t (A: m × d, contiguous): a SOM's float32 mirror of
+   * the columns that vary.
+   */
+  shiftColumnsToFloat32(m: number, d: number, A: Float64Array, width: number, cols: Int32Array, shift: Float64Array, Y: Float32Array, norms: Float64Array): void;
   /** Σ x[i]·y[i] over n strided entries. */
   dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
   /** y ← alpha · x + y over n strided entries. */

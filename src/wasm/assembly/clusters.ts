@@ -7,13 +7,13 @@
 // the reference sums float32 entries in float64 too); sums are float64.
 
 // @ts-ignore: decorator
-@inline function load2<T>(p: usize): v128 {
+@inline export function load2<T>(p: usize): v128 {
   if (sizeof<T>() == 8) return v128.load(p, 0, 8);
   return f64x2.promote_low_f32x4(v128.load64_zero(p, 0, 4));
 }
 
 // @ts-ignore: decorator
-@inline function load1<T>(p: usize): f64 {
+@inline export function load1<T>(p: usize): f64 {
   return <f64>load<T>(p);
 }
 
@@ -219,7 +219,7 @@ export function dshifttof32(m: i32, d: i32, a: usize, shift: usize, y: usize, no
  * one f64x2 holds the sums of columns ≡ 0, 1, another those ≡ 2, 3; the leftover columns go
  * to the first; combined as (s₀ + s₁) + (s₂ + s₃).
  */
-function assignedSqDistances<T>(m: i32, d: i32, a: usize, c: usize, labels: usize, out: usize): void {
+export function assignedSqDistances<T>(m: i32, d: i32, a: usize, c: usize, labels: usize, out: usize): void {
   const four = d & ~3;
   for (let i = 0; i < m; i++) {
     const p = a + <usize>i * <usize>d * sizeof<T>();

@@ -16,6 +16,7 @@ export { dgemv } from './gemv';
 export { dreflectrows } from './reflect-rows';
 export { dbatchomp, dbatchompWork } from './omp';
 export { dclustersums, sclustersums, dcolumnsums, scolumnsums, dshifttof32, dassigned, sassigned, dargmin2, sargmin2, gatherrows } from './clusters';
+export { dassignedsums, sassignedsums, dpairsqdist, spairsqdist, dcolumnranges, dshiftcolstof32 } from './som';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
