@@ -1,5 +1,5 @@
-// Helpers for the tests of data kept resident in the kernels' memory (a SOM's X and its
-// float32 mirror; k-means keeps its own copies of the first two in test/kmeans/resident.test.ts).
+// Helpers for the tests of data kept resident in the kernels' memory (k-means' and a SOM's
+// X and its float32 mirror).
 import { expect } from 'vitest';
 import { kernels } from '../../src/linalg/backend.js';
 import { memoryBytes } from '../../src/wasm/index.js';

@@ -4,18 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/index.js';
 import * as kmeans from '../../src/kmeans/index.js';
-import { kernels } from '../../src/linalg/backend.js';
 import { memoryBytes } from '../../src/wasm/index.js';
 import { backendNames, fill, useBackendFor } from '../helpers/backends.js';
+import { probe, runGrowingMemory } from '../helpers/memory.js';
 
 function random(rows: number, cols: number, seed: number): Matrix<Float64Array> {
   return { rows, cols, data: fill(new Float64Array(rows * cols), seed) };
-}
-
-/** Grows the kernels' memory by at least `bytes` with an ordinary kernel call. */
-function grow(bytes: number): void {
-  const n = Math.ceil(Math.sqrt(bytes / 8 / 3)) + 1;
-  kernels().gemm(false, false, n, n, n, 1, new Float64Array(n * n), 0, n, new Float64Array(n * n), 0, n, 0, new Float64Array(n * n), 0, n);
 }
 
 describe.each(backendNames)('resident data in k-means on the %s backend', (name) => {
@@ -27,20 +21,8 @@ describe.each(backendNames)('resident data in k-means on the %s backend', (name)
       const X = random(3000, 40, 7);
       const options = { k: 6, seed: 3, algorithm, tol: 0, maxIter: 12, init: 'random' as const, nInit: 2 };
       const whole = kmeans.fit(X, options);
-      const it = kmeans.steps(X, options);
-      let r = it.next();
-      let grown = false;
-      while (!r.done) {
-        if (r.value.run === 0 && r.value.iteration === 2) {
-          const before = memoryBytes();
-          grow(Math.max(before, 1 << 20) * 2);
-          if (name === 'wasm') expect(memoryBytes()).toBeGreaterThan(before);
-          grown = true;
-        }
-        r = it.next();
-      }
-      expect(grown).toBe(true);
-      expect(r.value).toEqual(whole);
+      const grown = runGrowingMemory(kmeans.steps(X, options), (step) => step.run === 0 && step.iteration === 2, name === 'wasm');
+      expect(grown).toEqual(whole);
     }
   });
 
@@ -49,12 +31,6 @@ describe.each(backendNames)('resident data in k-means on the %s backend', (name)
     kmeans.fit(X, { k: 4, seed: 1 });
     kmeans.fit(X32, { k: 4, seed: 1 });
     // Memory grown by an earlier test could hide a leak: the first free address shows it.
-    const probe = (): number => {
-      const region = kernels().region(new Float64Array(0), 1000);
-      const at = region.view().byteOffset;
-      region.release();
-      return at;
-    };
     const bytes = memoryBytes(), first = probe();
     for (let r = 0; r < 1000; r++) {
       const data = r % 2 === 0 ? X : X32;

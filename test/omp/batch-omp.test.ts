@@ -10,6 +10,7 @@ import type { Kernels } from '../../src/linalg/backend.js';
 import { jsKernels } from '../../src/linalg/kernels/index.js';
 import * as omp from '../../src/omp/index.js';
 import { initSync, memoryBytes, reset, useBackend, wasmKernels } from '../../src/wasm/index.js';
+import { probe } from '../helpers/memory.js';
 
 afterAll(() => setKernels(undefined));
 
@@ -152,12 +153,6 @@ describe('OMP and the WebAssembly memory', () => {
     call(0);
     call(1);
     // Memory grown by an earlier test could hide a leak: the first free address shows it.
-    const probe = (): number => {
-      const region = kernels().region(new Float64Array(0), 1000);
-      const at = region.view().byteOffset;
-      region.release();
-      return at;
-    };
     const bytes = memoryBytes(), first = probe();
     for (let r = 0; r < 200; r++) call(r);
     expect(memoryBytes()).toBe(bytes);

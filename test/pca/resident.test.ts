@@ -4,7 +4,6 @@
 // regions are given back, so repeated fits leave the memory as they found it.
 import { describe, expect, it } from 'vitest';
 import { Random, randomFrom } from '../../src/core/random.js';
-import { kernels } from '../../src/linalg/backend.js';
 import { columnMeans } from '../../src/linalg/rows.js';
 import { rangeFinder, residentRangeFinder } from '../../src/linalg/range-finder.js';
 import { jsRegion } from '../../src/linalg/kernels/resident.js';
@@ -13,6 +12,7 @@ import { randomizedSolver, randomizedSpectrum } from '../../src/pca/solvers.js';
 import { centered } from '../../src/pca/stats.js';
 import { memoryBytes } from '../../src/wasm/index.js';
 import { backendNames, useBackendFor } from '../helpers/backends.js';
+import { probe } from '../helpers/memory.js';
 
 function random(n: number, d: number, seed: number) {
   const rng = new Random(seed);
@@ -51,12 +51,6 @@ describe.each(backendNames)('PCA operands resident on the %s backend', (backend)
     };
     fits();
     // The first free address of the region allocator shows a region that was not released.
-    const probe = (): number => {
-      const region = kernels().region(new Float64Array(0), 1000);
-      const at = region.view().byteOffset;
-      region.release();
-      return at;
-    };
     const bytes = memoryBytes(), first = probe();
     for (let r = 0; r < 20; r++) fits();
     expect(memoryBytes()).toBe(bytes);
