@@ -128,6 +128,8 @@ const ADAM_OPTIONS = optionNames<AdamOptions>()('learningRate', 'beta1', 'beta2'
 /**
  * Adam (Kingma & Ba 2015) by `torch.optim.Adam`'s rule: g ← g + λp; m ← m + (1 − β₁)(g − m);
  * v ← β₂v + (1 − β₂)g²; p ← p − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
+ * The update runs in the parameters' type, as PyTorch's does: float32 parameters are
+ * updated in float32 arithmetic (each operation rounded to float32), float64 ones in float64.
  *
  * @example
  * ```ts
