@@ -45,12 +45,18 @@ function* run(X: Matrix, o: Resolved): Generator<VaeStep, VaeModel, boolean | un
   // The step's values, and the minibatch with its ε, are made in the kernels' memory too.
   const workspace = residentWorkspace(), batchSpace = residentWorkspace();
   const n = X.rows, size = Math.min(s.batchSize, n);
-  /** The minibatch buffers of `rows` rows: fresh views of the same regions at every call. */
+  /**
+   * The minibatch buffers of `rows` rows: fresh views of the same regions at every call.
+   * Taking ε's region can grow the memory and detach the view of x taken just before (a
+   * detached view has length 0): the two are then taken again, from regions that now exist.
+   */
   const batchOf = (rows: number) => {
-    batchSpace.reset();
-    const x: Matrix = { rows, cols: a.features, data: batchSpace.take(a.dtype, rows * a.features) };
-    const eps: Matrix | null = s.variational ? { rows, cols: a.latent, data: batchSpace.take(a.dtype, rows * a.latent) } : null;
-    return { x, eps };
+    for (;;) {
+      batchSpace.reset();
+      const x: Matrix = { rows, cols: a.features, data: batchSpace.take(a.dtype, rows * a.features) };
+      const eps: Matrix | null = s.variational ? { rows, cols: a.latent, data: batchSpace.take(a.dtype, rows * a.latent) } : null;
+      if (x.data.length === rows * a.features) return { x, eps };
+    }
   };
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: number[][] = [];
