@@ -46,17 +46,17 @@ function* run(X: Matrix, o: Resolved): Generator<VaeStep, VaeModel, boolean | un
   const workspace = residentWorkspace(), batchSpace = residentWorkspace();
   const n = X.rows, size = Math.min(s.batchSize, n);
   /**
-   * The minibatch buffers of `rows` rows: fresh views of the same regions at every call.
-   * Taking ε's region can grow the memory and detach the view of x taken just before (a
-   * detached view has length 0): the two are then taken again, from regions that now exist.
+   * The minibatch buffers of `rows` rows, fresh views of one region at every call: x and ε
+   * share a single buffer, since a second region's allocation could grow the memory and
+   * detach the view of the first.
    */
   const batchOf = (rows: number) => {
-    for (;;) {
-      batchSpace.reset();
-      const x: Matrix = { rows, cols: a.features, data: batchSpace.take(a.dtype, rows * a.features) };
-      const eps: Matrix | null = s.variational ? { rows, cols: a.latent, data: batchSpace.take(a.dtype, rows * a.latent) } : null;
-      if (x.data.length === rows * a.features) return { x, eps };
-    }
+    batchSpace.reset();
+    const width = rows * a.features;
+    const data = batchSpace.take(a.dtype, width + (s.variational ? rows * a.latent : 0));
+    const x: Matrix = { rows, cols: a.features, data: data.subarray(0, width) };
+    const eps: Matrix | null = s.variational ? { rows, cols: a.latent, data: data.subarray(width) } : null;
+    return { x, eps };
   };
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: number[][] = [];
