@@ -386,7 +386,16 @@ export function checkFinite(m: Matrix, name: string): void {
 // x · 0 is 0 for every finite x and NaN for NaN and ±Infinity, so one sum answers "all
 // finite?" without a branch per entry; four partial sums keep the adds independent. This
 // scan runs on every public call, so it must cost far less than the work it guards.
-function allFinite(data: FloatArray): boolean {
+/**
+ * Whether every entry is finite (no NaN, no ±Infinity), without a branch per entry. Not
+ * part of the public API.
+ *
+ * @example
+ * ```ts
+ * allFinite(new Float64Array([1, Infinity])); // false
+ * ```
+ */
+export function allFinite(data: FloatArray): boolean {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const n = data.length, end = n - (n % 4);
   let p = 0;

@@ -1,7 +1,7 @@
 import { fail, finiteResults } from '../core/errors.js';
 import { maxAbs, safeScaleExponent, scaledBy, scaleInPlace } from '../core/math.js';
 import { checkSize } from '../core/options.js';
-import { asMatrix, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
+import { allFinite, asMatrix, asMatrixUnscanned, checkFinite, type FloatArray, type Matrix, type MatrixInput } from '../core/matrix.js';
 import { allocate, commonDtype, dtypeOf } from './dtype.js';
 import { argminRowsKernel, residentKernel, rowSqNormsKernel, sqDistancesKernel } from './kernels/dispatch.js';
 import { gemmDistanceBound, sqDistanceAt } from './rows.js';
@@ -55,49 +55,107 @@ export function rowSqNorms(X: MatrixInput): FloatArray {
  */
 export function sqDistances(A: MatrixInput, B?: MatrixInput): Matrix {
   const self = B === undefined || B === A;
-  const a0 = asMatrix(A, 'A');
-  const [a, b, dtype] = self ? [a0, a0, dtypeOf(a0)] as const : commonDtype(a0, asMatrix(B, 'B'));
-  if (a.cols !== b.cols) {
-    fail('SHAPE_MISMATCH', `B: rows have ${b.cols} features, expected ${a.cols} (the width of A)`);
-  }
+  const { a, b, dtype } = operands(A, self ? undefined : B);
   const { rows: m, cols: d } = a, n = b.rows;
-  // 24 000 rows against themselves would take 4.3 GiB: such sizes go through blocks of rows.
-  checkSize(m * n, self ? 'A' : 'A, B', `the distance matrix (${m} × ${n})`);
   const C = allocate(dtype, m * n);
   const na = allocate(dtype, m), nb = self ? na : allocate(dtype, n);
-  // A is read by two kernels (its norms, then the distances): placed in the kernels' memory
-  // once rather than copied in by each (on WebAssembly, 63 MB for MNIST; on TypeScript the
-  // region is A itself). Its view is re-derived after every kernel call: growth detaches it.
   let k = 0, as = a.data, bs = b.data;
-  let ra = residentKernel()(as);
-  try {
-    const norms = (): void => {
-      rowSqNormsKernel()(m, d, ra.view(), 0, d, na);
-      if (!self) rowSqNormsKernel()(n, d, bs, 0, d, nb);
-    };
-    norms();
-    // The norms bound max|x| (max‖x‖²/d ≤ max|x|² ≤ max‖x‖²): when they place it well inside
-    // the range where safeScaleExponent gives 0, that is the scale, without a pass of maxAbs
-    // over A (9 ms of 34 for MNIST); otherwise maxAbs decides, as before.
-    if (!(provesNoScale(na, d, dtype) && (self || provesNoScale(nb, d, dtype)))) {
-      k = safeScaleExponent(Math.max(maxAbs(a.data), self ? 0 : maxAbs(b.data)), dtype);
-      if (k !== 0) {
-        as = scaledBy(a.data, k);
-        bs = self ? as : scaledBy(b.data, k);
-        ra.release();
-        ra = residentKernel()(as);
-        norms();
-      }
+  normsAndDistances(m, n, d, as, bs, self, na, nb, C);
+  // The inputs were not scanned for finiteness (one more pass over all of A): a NaN or ±∞
+  // entry makes its row's squared norm NaN or ∞, so the scan runs only when a norm is not
+  // finite, and throws asMatrix's error; finite rows whose norm overflowed pass it and go
+  // on to the scaling below.
+  if (!(allFinite(na) && allFinite(nb))) {
+    checkFinite(a, 'A');
+    if (!self) checkFinite(b, 'B');
+  }
+  // The norms bound max|x| (max‖x‖²/d ≤ max|x|² ≤ max‖x‖²): when they place it well inside
+  // the range where safeScaleExponent gives 0, that is the scale, without a pass of maxAbs
+  // over A (9 ms of 34 for MNIST); otherwise maxAbs decides, and a scale other than 0
+  // computes everything again on the scaled data (the distances above are discarded).
+  if (!(provesNoScale(na, d, dtype) && (self || provesNoScale(nb, d, dtype)))) {
+    k = safeScaleExponent(Math.max(maxAbs(a.data), self ? 0 : maxAbs(b.data)), dtype);
+    if (k !== 0) {
+      as = scaledBy(a.data, k);
+      bs = self ? as : scaledBy(b.data, k);
+      normsAndDistances(m, n, d, as, bs, self, na, nb, C);
     }
-    sqDistancesKernel()(m, n, d, ra.view(), 0, d, na, self ? ra.view() : bs, 0, d, nb, C, 0, n);
-  } finally {
-    ra.release();
   }
   remeasureCancelled(m, n, d, as, na, bs, nb, C, gemmDistanceBound(d, dtype) / SQRT_U[dtype]);
   // A point is at distance 0 from itself.
   if (self) for (let i = 0; i < m; i++) C[i * m + i] = 0;
   scaleInPlace(C, -2 * k);
   return { rows: m, cols: n, data: finiteResults(C, self ? 'A' : 'A, B', 'a squared distance') };
+}
+
+/**
+ * sqDistances' operands, coerced and checked but not scanned for finiteness (sqDistances
+ * learns that from the norms). Should a check fail, a non-finite entry of A, then of B,
+ * is reported first, as asMatrix's scan would have done before the later checks.
+ */
+function operands(A: MatrixInput, B: MatrixInput | undefined): { a: Matrix; b: Matrix; dtype: 'float32' | 'float64' } {
+  const a0 = asMatrixUnscanned(A, 'A');
+  let b0: Matrix | undefined;
+  try {
+    b0 = B === undefined ? undefined : asMatrixUnscanned(B, 'B');
+    const [a, b, dtype] = b0 === undefined ? [a0, a0, dtypeOf(a0)] as const : commonDtype(a0, b0);
+    if (a.cols !== b.cols) {
+      fail('SHAPE_MISMATCH', `B: rows have ${b.cols} features, expected ${a.cols} (the width of A)`);
+    }
+    // 24 000 rows against themselves would take 4.3 GiB: such sizes go through blocks of rows.
+    checkSize(a.rows * b.rows, b0 === undefined ? 'A' : 'A, B', `the distance matrix (${a.rows} × ${b.rows})`);
+    return { a, b, dtype };
+  } catch (error) {
+    checkFinite(a0, 'A');
+    if (b0 !== undefined) checkFinite(b0, 'B');
+    throw error;
+  }
+}
+
+// Rows of A per block of the one-shot call (the SMALL_N path of the WebAssembly kernels:
+// few B rows), about this many bytes: a block is copied into the kernels' memory, its norms
+// and its distances taken while it is in L2 (1 MiB a core here), instead of copying all of
+// A (63 MB for MNIST) and reading it twice from RAM. Measured on MNIST 10000 × 10 (ms, same
+// process, loaded machine): 256 KiB 43, 1 MiB 40, 2 MiB 37, 4 MiB 53, all of A 101.
+const BLOCK_BYTES = 1 << 20;
+// B rows up to which A is streamed in blocks; with more, the product dominates the copy
+// and every block would pack B again.
+const STREAM_N = 32;
+
+/**
+ * na, nb ← the squared row norms of A (m × d) and B (n × d), C ← their squared distances
+ * (the GEMM form, before the re-measure), with B = A when `self`. B is placed in the
+ * kernels' memory once; A, when B has few rows, block by block (see BLOCK_BYTES). Region
+ * views are re-derived after every kernel call: growth detaches them.
+ */
+function normsAndDistances(m: number, n: number, d: number, as: FloatArray, bs: FloatArray, self: boolean, na: FloatArray, nb: FloatArray, C: FloatArray): void {
+  const rb = residentKernel()(bs);
+  try {
+    rowSqNormsKernel()(n, d, rb.view(), 0, d, nb);
+    if (self) {
+      sqDistancesKernel()(m, m, d, rb.view(), 0, d, na, rb.view(), 0, d, na, C, 0, m);
+      return;
+    }
+    const step = n <= STREAM_N ? Math.max(4, 4 * Math.floor(BLOCK_BYTES / (4 * d * as.BYTES_PER_ELEMENT))) : m;
+    for (let i = 0; i < m;) {
+      // Blocks are a multiple of 4 rows (the kernels sum a call's last m mod 4 rows in
+      // another order) and the last takes the rest when under two blocks remain, so no
+      // block is small enough for the WebAssembly row norms to fall back to TypeScript's
+      // (another order of additions).
+      const rows = m - i < 2 * step ? m - i : step;
+      const ra = residentKernel()(as.subarray(i * d, (i + rows) * d));
+      try {
+        const nai = na.subarray(i, i + rows);
+        rowSqNormsKernel()(rows, d, ra.view(), 0, d, nai);
+        sqDistancesKernel()(rows, n, d, ra.view(), 0, d, nai, rb.view(), 0, d, nb, C, i * n, n);
+      } finally {
+        ra.release();
+      }
+      i += rows;
+    }
+  } finally {
+    rb.release();
+  }
 }
 
 /**
