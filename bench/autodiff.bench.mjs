@@ -10,7 +10,8 @@
 // Every contender starts from the same weights (ours, written out for PyTorch and TFJS) and
 // trains on the same batch; the first step's loss is compared between them (a check that
 // the same thing is timed). Ours runs on the WebAssembly SIMD kernels (`initSync()`), with a
-// Workspace reused across steps, `checkFinite` on (the default) and, as a second row, off.
+// Workspace reused across steps, `checkFinite` on (the default) and, as a second row, off;
+// a third row takes the step through train() (parameters resident in WebAssembly memory).
 //
 // How it is timed: rounds of interleaved blocks (ours, PyTorch, tfjs-wasm, …; each block a
 // few consecutive steps, every step timed on its own), so that the other jobs that share
@@ -98,6 +99,23 @@ function oursContender(c, checkFinite) {
           return value;
         },
       };
+    },
+  };
+}
+
+// The same step through train(): its minibatch gathered from the data (here the one batch,
+// shuffled), its parameters, gradients, Adam's moments and the step's values resident in
+// WebAssembly memory for the run (what the VAE does), where the row above copies the
+// weights into WebAssembly memory at every GEMM call.
+function trainContender(c) {
+  return {
+    name: 'latentspace train() (wasm)', ours: true, note: 'float32, resident weights',
+    prepare: async () => {
+      const lossFn = c.loss === 'mse'
+        ? (p, b) => ad.mse(ad.mlp.apply(p, b.x), b.target)
+        : (p, b) => ad.softmaxCrossEntropy(ad.mlp.apply(p, b.x), b.target);
+      const steps = ad.trainSteps(lossFn, c.params, { x: X, target: c.target }, { epochs: 1e9, batchSize: BATCH, optimizer: ad.adam({ learningRate: 1e-3 }) });
+      return { step: () => steps.next().value.loss };
     },
   };
 }
@@ -256,6 +274,7 @@ async function timeCase(c) {
   const contenders = [
     oursContender(c, true),
     oursContender(c, false),
+    trainContender(c),
     torchContender(c),
     tfContender(c, 'wasm', { block: 5 }),
     tfContender(c, 'cpu', { block: 2, rounds: QUICK ? 1 : 5 }),

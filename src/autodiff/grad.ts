@@ -107,7 +107,15 @@ function backpropagate(tape: Tape, loss: Var): void {
   }
 }
 
-function dtypeOfParams(paths: readonly string[], matrices: readonly Matrix[]): Dtype {
+/**
+ * The one element type of some parameters; `INVALID_INPUT` naming the first that differs.
+ *
+ * @example
+ * ```ts
+ * dtypeOfParams(['p.a'], [{ rows: 1, cols: 1, data: new Float32Array(1) }]); // 'float32'
+ * ```
+ */
+export function dtypeOfParams(paths: readonly string[], matrices: readonly Matrix[]): Dtype {
   const first = dtypeOf(matrices[0]!);
   matrices.forEach((m, i) => {
     if (dtypeOf(m) !== first) {

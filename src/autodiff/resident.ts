@@ -1,6 +1,7 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { regionKernel } from '../linalg/kernels/dispatch.js';
 import type { Region } from '../linalg/kernels/types.js';
+import { dtypeOfParams } from './grad.js';
 import type { Optimizer, OptimizerState } from './optim.js';
 import { Workspace, type Dtype } from './tape.js';
 import { cloneParams, leaves, rebuild, type Grads, type Params } from './tree.js';
@@ -39,15 +40,20 @@ export class ResidentParams<P extends Params> {
   private readonly shape: P;
   private readonly offsets: number[];
   private step_ = 0;
-  // The parameters copied out by release().
-  private kept: P | null = null;
+  // The parameters and the optimiser's state copied out by release().
+  private kept: { params: P; state: OptimizerState | null } | null = null;
   // Views of the current memory buffer, rebuilt when it changes.
   private buffer: ArrayBufferLike | null = null;
   private views!: { params: P; flat: Matrix; grads: Matrix; state: OptimizerState };
 
-  /** Copies `params` into a new region; the optimiser's state starts at zero. */
+  /**
+   * Copies `params` into a new region; the optimiser's state starts at zero, as
+   * `optimizer.init` makes it. Parameters of two element types are refused as
+   * `valueAndGrad` refuses them (one region holds one type).
+   */
   constructor(params: P, private readonly optimizer: Optimizer) {
     const list = leaves(params);
+    dtypeOfParams(list.map((l) => l.path), list.map((l) => l.matrix));
     this.shape = params;
     this.offsets = [];
     let size = 0;
@@ -64,7 +70,23 @@ export class ResidentParams<P extends Params> {
 
   /** The parameters, as views valid until a kernel call grows the memory. */
   params(): P {
-    return this.kept ?? this.current().params;
+    return this.kept?.params ?? this.current().params;
+  }
+
+  /**
+   * The optimiser's state as `optimizer.init(params)` lays it out, one Matrix per
+   * parameter (a copy), to continue training with `optimizer.step`.
+   */
+  optimizerState(): OptimizerState {
+    if (this.kept !== null) {
+      if (this.kept.state === null) throw new Error('latentspace internal error: the optimiser state of released ResidentParams was not kept (release(true))');
+      return this.kept.state;
+    }
+    const { state } = this.current();
+    const split = (block: Matrix[]): Matrix[] => leaves(this.shape).map(({ matrix: m }, i) => (
+      { rows: m.rows, cols: m.cols, data: block[0]!.data.slice(this.offsets[i]!, this.offsets[i]! + m.data.length) }
+    ));
+    return { kind: state.kind, step: state.step, first: split(state.first), second: state.second.length === 0 ? [] : split(state.second) };
   }
 
   /**
@@ -97,11 +119,12 @@ export class ResidentParams<P extends Params> {
 
   /**
    * Gives the memory back, keeping a plain copy of the parameters: {@link params} returns
-   * that copy from then on (views taken before must not be used). Idempotent.
+   * that copy from then on (views taken before must not be used), and, when `keepState`,
+   * {@link optimizerState} its copy of the state. Idempotent (the first call decides).
    */
-  release(): void {
+  release(keepState = false): void {
     if (this.kept !== null) return;
-    this.kept = cloneParams(this.params());
+    this.kept = { params: cloneParams(this.params()), state: keepState ? this.optimizerState() : null };
     this.region.release();
     this.buffer = null;
   }

@@ -5,7 +5,8 @@ import { checkBoolean, checkCallback, checkInt, checkOptions, checkSignal, optio
 import { randomFrom, type Random, type SeedLike } from '../core/random.js';
 import { valueAndGrad } from './grad.js';
 import { adam, type Optimizer, type OptimizerState } from './optim.js';
-import { Workspace, type Var } from './tape.js';
+import { ResidentParams, residentWorkspace } from './resident.js';
+import type { Var } from './tape.js';
 import { cloneParams, type Params, type Tracked } from './tree.js';
 
 /**
@@ -172,40 +173,57 @@ interface TrainRun<D extends Dataset> {
   readonly checkFinite: boolean;
 }
 
-/** The one training loop: a step per minibatch, a history entry per epoch. */
+/**
+ * The one training loop: a step per minibatch, a history entry per epoch. The parameters,
+ * their gradients, the optimiser's state and the step's values stay in the kernels' memory
+ * for the run (see ResidentParams, as the VAE's fit): no kernel call copies them in or out.
+ */
 function* trainLoop<P extends Params, D extends Dataset>(
-  lossFn: (params: Tracked<P>, batch: Batch<D>) => Var, trained: P, run: TrainRun<D>,
+  lossFn: (params: Tracked<P>, batch: Batch<D>) => Var, params: P, run: TrainRun<D>,
 ): Generator<TrainStep, TrainResult<P>, boolean | undefined> {
   const { data, n, batchSize, optimizer, signal, checkFinite } = run;
-  const optimizerState = optimizer.init(trained);
-  const workspace = new Workspace();
+  const resident = new ResidentParams(params, optimizer);
+  const workspace = residentWorkspace();
   // Reused batch buffers: one of the full size, one for a smaller last batch.
   const full = emptyBatch(data, batchSize) as Batch<D>;
   const rest = n % batchSize === 0 ? full : (emptyBatch(data, n % batchSize) as Batch<D>);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: number[] = [];
-  const stopped = () => ({ params: trained, optimizerState, history: Float64Array.from(history), completed: false });
+  // The regions are given back when the run ends (or fails: release is idempotent); the
+  // result gets plain copies of the parameters and of the state.
+  const releaseAll = () => {
+    resident.release(true);
+    workspace.release();
+  };
+  const result = (completed: boolean): TrainResult<P> => {
+    releaseAll();
+    return { params: resident.params(), optimizerState: resident.optimizerState(), history: Float64Array.from(history), completed };
+  };
   let iteration = 0;
-  for (let epoch = 0; epoch < run.epochs; epoch++) {
-    run.random.shuffle(order);
-    let total = 0;
-    for (let start = 0, b = 0; start < n; start += batchSize, b++) {
-      if (signal?.aborted) return stopped();
-      const end = Math.min(n, start + batchSize);
-      const batch = end - start === batchSize ? full : rest;
-      gatherInto(data, order, start, end, batch);
-      const { value, grads } = valueAndGrad((p) => lossFn(p, batch), trained, { workspace, checkFinite });
-      optimizer.step(trained, grads, optimizerState);
-      total += value * (end - start);
-      iteration++;
-      // The epoch's entry before its last step is yielded: a run stopped there has finished it.
-      if (end === n) history.push(total / n);
-      const last = end === n && epoch === run.epochs - 1;
-      // A stop asked for at the very last step changes nothing: the run has completed.
-      if ((yield { epoch, batch: b, iteration, loss: value }) === true && !last) return stopped();
+  try {
+    for (let epoch = 0; epoch < run.epochs; epoch++) {
+      run.random.shuffle(order);
+      let total = 0;
+      for (let start = 0, b = 0; start < n; start += batchSize, b++) {
+        if (signal?.aborted) return result(false);
+        const end = Math.min(n, start + batchSize);
+        const batch = end - start === batchSize ? full : rest;
+        gatherInto(data, order, start, end, batch);
+        const { value, grads } = resident.stable((w) => valueAndGrad((p) => lossFn(p, batch), w, { workspace, checkFinite }));
+        resident.step(grads);
+        total += value * (end - start);
+        iteration++;
+        // The epoch's entry before its last step is yielded: a run stopped there has finished it.
+        if (end === n) history.push(total / n);
+        const last = end === n && epoch === run.epochs - 1;
+        // A stop asked for at the very last step changes nothing: the run has completed.
+        if ((yield { epoch, batch: b, iteration, loss: value }) === true && !last) return result(false);
+      }
     }
+    return result(true);
+  } finally {
+    releaseAll();
   }
-  return { params: trained, optimizerState, history: Float64Array.from(history), completed: true };
 }
 
 /**

@@ -144,7 +144,8 @@ function coerceNonEmpty(input: MatrixInput, name: string, given: AsMatrixOptions
 /**
  * {@link asMatrix} without its finiteness scan, for a caller whose own first pass over the
  * data shows finiteness on the way (k-means' column sums: a non-finite entry makes its
- * column's sum non-finite) and calls {@link checkFinite} when it does not. Not part of the
+ * column's sum non-finite; interp's batch distances: a non-finite entry makes its row's
+ * distance non-finite) and calls {@link checkFinite} when it does not. Not part of the
  * public API.
  *
  * @example
@@ -152,8 +153,8 @@ function coerceNonEmpty(input: MatrixInput, name: string, given: AsMatrixOptions
  * asMatrixUnscanned([[1, NaN]], 'X').data[1]; // NaN (no error until checkFinite)
  * ```
  */
-export function asMatrixUnscanned(input: MatrixInput, name: string): Matrix {
-  return coerceNonEmpty(input, name, undefined);
+export function asMatrixUnscanned(input: MatrixInput, name: string, options?: AsMatrixOptions): Matrix {
+  return coerceNonEmpty(input, name, options);
 }
 
 /** The name and the options of `asMatrix(input, name?, options?)` or `asMatrix(input, options?)`. */

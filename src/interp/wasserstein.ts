@@ -4,7 +4,7 @@ import type { Matrix } from '../core/matrix.js';
 import { sqDistanceAt } from '../linalg/rows.js';
 import { checkInt, checkNumber, checkOptions, MAX_ITERATIONS, optionNames } from '../core/options.js';
 import {
-  checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
+  checkBatchFinite, checkT, checkVariances, fullCov, fullGaussian, identical, mix, output, resolveBatch, resolveGaussian, sameDimension, scaleGaussians,
   unscaleGaussian, vectorOf,
   type DiagonalBatchInput, type DiagonalGaussianInput, type Gaussian, type GaussianInput, type Resolved,
 } from './gaussian.js';
@@ -121,9 +121,9 @@ const w2DiagonalBatchSq: DiagonalBatchKernel = (n, d, m0, v0, m1, v1, step1, out
 /**
  * The batch distances: the square roots of what the kernel gives for row i of batch0
  * against row i of batch1 (or its only
- * row). Variances are checked after the fact: a negative one (or, for `positive`, a zero)
- * makes its distance NaN, and only then is the culprit looked for, which saves two passes
- * over the data.
+ * row). Entries are checked after the fact: a non-finite one, or a negative variance (or,
+ * for `positive`, a zero), makes its distance non-finite, and only then is the culprit
+ * looked for, which saves four passes over the data.
  *
  * @example
  * ```ts
@@ -146,6 +146,8 @@ export function batchDistances(
     ok = ok && v < Infinity;
   }
   if (!ok) {
+    checkBatchFinite(p, 'batch0');
+    checkBatchFinite(q, 'batch1');
     checkVariances(p.variance, 'batch0.variance', positive);
     checkVariances(q.variance, 'batch1.variance', positive);
     // Valid Gaussians whose squared distance overflowed (or whose z did): measured again

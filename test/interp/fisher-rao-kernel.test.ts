@@ -1,5 +1,6 @@
 // The Fisher-Rao batch kernel on both backends: the WebAssembly one takes two coordinates at
 // a time with its own vectorised logarithm, so the two agree to rounding, not bit for bit.
+// Non-finite entries are found after the kernel ran (the batch functions skip asMatrix's scan).
 import { describe, expect, it } from 'vitest';
 import * as interp from '../../src/interp/index.js';
 import { backendNames, fill, onBothBackends, useBackendFor } from '../helpers/backends.js';
@@ -13,7 +14,9 @@ function batch(n: number, d: number, seed: number, spread: number): { mean: { ro
 
 describe('fisherRaoDistanceDiagonalBatch on both backends', () => {
   it('agrees to 1e-14 relative, for pairs and against one reference, even and odd d', () => {
-    for (const [n, d] of [[200, 32], [150, 7], [64, 1]] as const) {
+    // d across the kernel's steps of eight and two coordinates and its odd one; n·d across its
+    // blocks of 8192 elements (600 × 32: two full blocks and a part; 1500 × 13: 630-row blocks).
+    for (const [n, d] of [[200, 32], [150, 7], [64, 1], [600, 32], [1500, 13], [90, 8], [80, 9], [70, 10], [60, 17]] as const) {
       const a = batch(n, d, 11 + d, 3), b = batch(n, d, 29 + d, 1e-3);
       const ref = { mean: b.mean.data.slice(0, d), variance: b.variance.data.slice(0, d) };
       for (const other of [b, ref]) {
@@ -69,6 +72,22 @@ describe('fisherRaoDistanceDiagonalBatch on both backends', () => {
       a.variance.data[17] = 0;
       expect(() => interp.fisherRaoDistanceDiagonalBatch(a, b)).toThrow(/^batch0\.variance: .*entry 17/);
       expect(() => interp.fisherRaoDistanceDiagonalBatch(b, a)).toThrow(/^batch1\.variance: .*entry 17/);
+    });
+
+    it('a non-finite mean or variance is NON_FINITE naming its entry (checked only when a distance is not finite)', () => {
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        for (const side of ['mean', 'variance'] as const) {
+          const a = batch(40, 4, 5, 1), b = batch(40, 4, 6, 1);
+          b[side].data[4 * 23 + 3] = bad;
+          for (const f of [interp.fisherRaoDistanceDiagonalBatch, interp.w2DistanceDiagonalBatch]) {
+            expect(() => f(a, b)).toThrow(new RegExp(`^batch1\\.${side}: entry \\(23, 3\\) is ${bad}`));
+            expect(() => f(b, a)).toThrow(new RegExp(`^batch0\\.${side}: entry \\(23, 3\\) is ${bad}`));
+            // In the one reference, every row's distance is lost.
+            const ref = { mean: b.mean.data.slice(4 * 23, 4 * 24), variance: b.variance.data.slice(4 * 23, 4 * 24) };
+            expect(() => f(a, ref)).toThrow(new RegExp(`^batch1\\.${side}: entry \\(0, 3\\) is ${bad}`));
+          }
+        }
+      }
     });
   });
 });
