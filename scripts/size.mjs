@@ -38,6 +38,8 @@ const KB = 1024;
  * The same round took pca.fit to 17.6 KB (the eigensolver that back-transforms only the
  * vectors kept, the in-place LQ blocks and the bidiagonal panel's gemv calls: the SVD and
  * the MNIST target) and tsne.fit to 22.0 KB (the same SVD code, which its PCA start pulls in).
+ * k-means' rows read in place through an index (sqdistat, f32 and f64, with the norms added
+ * inside the direct distance kernel) took wasm.init from 39.4 to 40.1 KB (module +1.7 KB).
  */
 const cases = [
   ['core', 'asMatrix', 2.5 * KB],
@@ -45,7 +47,7 @@ const cases = [
   ['pca', 'fit', 18 * KB],
   ['kmeans', 'fit', 13.5 * KB],
   ['tsne', 'fit', 22.5 * KB],
-  ['wasm', 'init', 40 * KB],
+  ['wasm', 'init', 40.5 * KB],
   ['autodiff', 'valueAndGrad', 4 * KB],
   ['autodiff', 'train', 12 * KB],
 ];
