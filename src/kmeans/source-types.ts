@@ -15,7 +15,9 @@ import type { Region } from '../linalg/kernels/types.js';
 export type Dtype = 'float32' | 'float64';
 
 /**
- * Rows ready for the distance kernel: row i is `x[off + i·d … off + i·d + d)`, its norm term `norms[i]`.
+ * Rows ready for the distance kernel: row i is `x[off + i·d … off + i·d + d)`, its norm
+ * term `norms[i]`; with `index`, row i is row `index[offIndex + i]` of x (read in place by
+ * sqDistancesAt).
  *
  * @example
  * ```ts
@@ -26,6 +28,8 @@ export interface Block<F extends FloatArray = FloatArray> {
   readonly x: F;
   readonly off: number;
   readonly norms: F;
+  readonly index?: Int32Array;
+  readonly offIndex?: number;
 }
 
 /**

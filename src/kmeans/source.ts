@@ -1,6 +1,6 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
-import { argminRowsKernel, assignedSqDistancesKernel, gatherRowsKernel, regionKernel, residentKernel, rowSqNormsKernel, shiftToFloat32Kernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { argminRowsKernel, assignedSqDistancesKernel, regionKernel, residentKernel, rowSqNormsKernel, shiftToFloat32Kernel, sqDistancesAtKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 import { jsRegion } from '../linalg/kernels/resident.js';
 import type { Region } from '../linalg/kernels/types.js';
 import type { Block, Dtype, KernelCentres, PreparedSource, RowSource } from './source-types.js';
@@ -71,48 +71,41 @@ export function shiftedCentres(c: Float64Array, k: number, shift: Float64Array, 
 }
 
 /**
- * Gathers rows `index[start …]` of (rows, norms) into a reusable scratch block: a plain
- * array, or, for a source that owns kernel memory (`owned`), a region of it filled by the
- * kernel, so that the distance kernel reads the gathered rows without another copy.
+ * Rows `index[start …]` of (rows, norms) for the distance kernel. A source that owns kernel
+ * memory (`owned`) hands the kernel the index, which reads the rows in place
+ * (sqDistancesAt: no copy); plain arrays are gathered into a reusable scratch block.
+ * Either way the norms are gathered, m values.
  */
-function gatherer(rows: Region<FloatArray>, norms: FloatArray, d: number, dtype: Dtype, owned: boolean): { gather(start: number, m: number, index: Int32Array): Block; release(): void } {
-  let sx: Region<FloatArray> = jsRegion(allocate(dtype, 0)), sn = allocate(dtype, 0);
-  return {
-    gather(start, m, index) {
-      if (sn.length < m) {
-        sx.release();
-        sx = owned ? regionKernel()(allocate(dtype, 0), m * d) : jsRegion(allocate(dtype, m * d));
-        sn = allocate(dtype, m);
-      }
-      const x = rows.view(), out = sx.view();
-      // Rows in kernel memory are gathered there by the kernel; plain arrays by a plain copy
-      // (through the kernel, all of X would be copied in for each block).
-      if (owned) gatherRowsKernel()(m, d, x, rows.length / d, index, start, out);
-      for (let r = 0; r < m; r++) {
-        const i = index[start + r]!;
-        if (!owned) out.set(x.subarray(i * d, i * d + d), r * d);
-        sn[r] = norms[i]!;
-      }
-      return { x: sx.view(), off: 0, norms: sn };
-    },
-    release: () => sx.release(),
+function gatherer(rows: Region<FloatArray>, norms: FloatArray, d: number, dtype: Dtype, owned: boolean): (start: number, m: number, index: Int32Array) => Block {
+  let sx = allocate(dtype, 0), sn = allocate(dtype, 0);
+  return (start, m, index) => {
+    if (sn.length < m) {
+      if (!owned) sx = allocate(dtype, m * d);
+      sn = allocate(dtype, m);
+    }
+    const x = rows.view();
+    for (let r = 0; r < m; r++) {
+      const i = index[start + r]!;
+      if (!owned) sx.set(x.subarray(i * d, i * d + d), r * d);
+      sn[r] = norms[i]!;
+    }
+    return owned ? { x, off: 0, norms: sn, index, offIndex: start } : { x: sx, off: 0, norms: sn };
   };
 }
 
 /**
  * Rows already in memory with their norm terms: blocks are views of `rows.view()`, taken
  * afresh for every block (a resident region's view detaches when the kernels' memory
- * grows), gathered rows (Hamerly's rechecks, mini-batches) are copied together so the
- * kernel sees one contiguous block.
+ * grows); indexed rows (the screened pass's and Hamerly's rechecks) go to the kernel as
+ * an index into kernel memory, or, in plain arrays, copied together (see gatherer).
  */
-function viewSource<F extends FloatArray>(rows: Region<F>, norms: F, n: number, d: number, shift: Float64Array, offset: boolean, owned: boolean): RowSource<F> & { release(): void } {
+function viewSource<F extends FloatArray>(rows: Region<F>, norms: F, n: number, d: number, shift: Float64Array, offset: boolean, owned: boolean): RowSource<F> {
   const dtype = dtypeOf(rows.view());
   const gather = gatherer(rows, norms, d, dtype, owned);
   return {
     n, d, dtype,
-    block: (start, m, index) => (index === undefined ? { x: rows.view(), off: start * d, norms: norms.subarray(start, start + m) as F } : gather.gather(start, m, index) as Block<F>),
+    block: (start, m, index) => (index === undefined ? { x: rows.view(), off: start * d, norms: norms.subarray(start, start + m) as F } : gather(start, m, index) as Block<F>),
     centres: (c, k) => shiftedCentres(c, k, shift, dtype, offset) as KernelCentres<F>,
-    release: () => gather.release(),
   };
 }
 
@@ -130,7 +123,7 @@ function viewSource<F extends FloatArray>(rows: Region<F>, norms: F, n: number, 
  */
 export function prepareSource(X: Matrix, shift: Float64Array, mirror = false, rows?: Region<FloatArray>): PreparedSource {
   const { rows: n, cols: d, data: x } = X;
-  // Given rows are kernel memory the source owns (released by release()); its gathers use kernel memory too.
+  // Given rows are kernel memory the source owns (released by release()); its indexed blocks are read there in place.
   const owned = rows !== undefined;
   const held = rows ?? jsRegion(x);
   const norms = allocate(dtypeOf(x), n);
@@ -138,7 +131,6 @@ export function prepareSource(X: Matrix, shift: Float64Array, mirror = false, ro
   if (copy === undefined) rowNorms(held, n, d, shift, norms);
   const view = viewSource(held, norms, n, d, shift, true, owned);
   const release = (): void => {
-    view.release();
     held.release();
     copy?.release();
   };
@@ -163,13 +155,7 @@ function float32Mirror(rows: Region<Float64Array>, n: number, d: number, shift: 
   // The region is allocated first: allocating may grow the memory and detach rows' view.
   shiftToFloat32Kernel()(n, d, rows.view(), shift, region.view(), norms);
   const source = viewSource(region, Float32Array.from(norms), n, d, shift, false, owned);
-  return {
-    source,
-    release() {
-      source.release();
-      region.release();
-    },
-  };
+  return { source, release: () => region.release() };
 }
 
 /**
@@ -214,10 +200,13 @@ export function forEachBlock(
   source: RowSource, centres: KernelCentres, from: number, to: number, index: Int32Array | undefined,
   visit: (start: number, m: number, D: FloatArray) => void,
 ): void {
+  // The screened pass asks for its float64 rechecks block by block, mostly none: nothing
+  // is allocated or copied in for those.
+  if (to <= from) return;
   const { d } = source;
   const { k } = centres;
   const rows = blockRows(d, k);
-  const D = allocate(source.dtype, Math.max(0, Math.min(rows, to - from)) * k);
+  const D = allocate(source.dtype, Math.min(rows, to - from) * k);
   // The centres stay in the kernels' memory for the pass rather than being copied in for
   // every block (on MNIST, 60 blocks × 31 KB per iteration).
   const cx = residentKernel()(centres.x), cn = residentKernel()(centres.norms);
@@ -225,7 +214,8 @@ export function forEachBlock(
     for (let start = from; start < to; start += rows) {
       const m = Math.min(rows, to - start);
       const b = source.block(start, m, index);
-      sqDistancesKernel()(m, k, d, b.x, b.off, d, b.norms, cx.view(), 0, d, cn.view(), D, 0, k);
+      if (b.index === undefined) sqDistancesKernel()(m, k, d, b.x, b.off, d, b.norms, cx.view(), 0, d, cn.view(), D, 0, k);
+      else sqDistancesAtKernel()(m, k, d, b.x, source.n, b.index, b.offIndex ?? 0, b.norms, cx.view(), cn.view(), D);
       visit(start, m, D);
     }
   } finally {

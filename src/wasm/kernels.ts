@@ -72,6 +72,10 @@ export interface WasmExports {
   dargmin2: Argmin2Fn;
   sargmin2: Argmin2Fn;
   gatherrows(m: number, rowBytes: number, x: number, index: number, out: number): void;
+  dsqdistat: SqDistAtFn;
+  ssqdistat: SqDistAtFn;
+  dsqdistatWork(m: number, n: number, d: number): number;
+  ssqdistatWork(m: number, n: number, d: number): number;
   dbatchompWork(n: number, ld: number): number;
   dbatchomp(
     m: number, n: number, maxAtoms: number, tol: number, g: number, b: number, norms: number,
@@ -112,6 +116,7 @@ type SqDistFn = (
   m: number, n: number, d: number, a: number, lda: number, na: number, b: number, ldb: number, nb: number,
   c: number, ldc: number, work: number,
 ) => void;
+type SqDistAtFn = (m: number, n: number, d: number, x: number, index: number, na: number, b: number, nb: number, c: number, work: number) => void;
 type RowNormsFn = (m: number, d: number, a: number, lda: number, out: number) => void;
 type ArgminFn = (m: number, n: number, c: number, ldc: number, index: number, values: number) => void;
 
@@ -483,6 +488,24 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const po = c.output(out, 0, d, m, d);
       if (!c.commit()) return jsKernels.gatherRows(m, d, X, n, index, offIndex, out);
       ex.gatherrows(m, d * X.BYTES_PER_ELEMENT, px, pi, po);
+      c.finish();
+    },
+
+    // X is normally resident (a k-means source's rows, or its float32 mirror), read in
+    // place: only the index, the m norms and the centres are copied in.
+    sqDistancesAt(m, n, d, X, nX, index, offIndex, normsA, B, normsB, C) {
+      if (m <= 0 || n <= 0) return;
+      const f32 = C instanceof Float32Array;
+      const c = call.begin();
+      const px = c.input(X, 0, d, nX, d);
+      const pi = c.vector(index, offIndex, m);
+      const pna = c.vector(normsA, 0, m);
+      const pb = c.input(B, 0, d, n, d);
+      const pnb = c.vector(normsB, 0, n);
+      const pc = c.output(C, 0, n, m, n);
+      const pw = c.scratch((f32 ? ex.ssqdistatWork : ex.dsqdistatWork)(m, n, d));
+      if (!c.commit()) return jsKernels.sqDistancesAt(m, n, d, X, nX, index, offIndex, normsA, B, normsB, C);
+      (f32 ? ex.ssqdistat : ex.dsqdistat)(m, n, d, px, pi, pna, pb, pnb, pc, pw);
       c.finish();
     },
 

@@ -177,8 +177,8 @@ describe('the embedded module', () => {
     const names = WebAssembly.Module.exports(module).map((e) => e.name).sort();
     expect(names).toEqual([
       'daxpy', 'ddot', 'dargmin', 'dgemm', 'dgemmWork', 'dreflect', 'dreflectWork', 'drownorms', 'dsecular',
-      'dsecularWork', 'dsqdist', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
-      'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssyrk',
+      'dsecularWork', 'dsqdist', 'dsqdistat', 'dsqdistatWork', 'dsyrk', 'dsytrd', 'dsytrdWork', 'heapBase', 'memory',
+      'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssqdistat', 'ssqdistatWork', 'ssyrk',
       'dfisherraodiag', 'dadam', 'sadam', 'dbcelogits', 'sbcelogits', 'dbiasrelu', 'sbiasrelu', 'dbiasrelugrad', 'sbiasrelugrad', 'drotchain', 'dgemv', 'dreflectrows',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
       'dassignedsums', 'sassignedsums', 'dpairsqdist', 'spairsqdist', 'dcolumnranges', 'dshiftcolstof32',

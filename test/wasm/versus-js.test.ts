@@ -157,6 +157,39 @@ describe('wasm and TypeScript kernels agree', () => {
     );
   });
 
+  it('sqDistancesAt: the bits of sqDistances on the gathered rows, within tolerance of the TypeScript twin', () => {
+    fc.assert(
+      // n up to 40 crosses the direct path's limit (32 rows of B) into the GEMM path.
+      fc.property(dtypes, size(120), size(40), size(70), size(60), fc.boolean(), fc.nat(), (dtype, rows, n, d, m, resident, seed) => {
+        const rng = new Random(seed);
+        const X = alloc(dtype, rows * d).map(() => rng.uniform(-1, 1));
+        const B = alloc(dtype, n * d).map(() => rng.uniform(-1, 1));
+        // Rows in any order, repeated, from offIndex = 3 on.
+        const index = Int32Array.from({ length: m + 3 }, () => Math.floor(rng.uniform(0, rows)));
+        const normsX = alloc(dtype, rows), nb = alloc(dtype, n);
+        jsKernels.rowSqNorms(rows, d, X, 0, d, normsX);
+        jsKernels.rowSqNorms(n, d, B, 0, d, nb);
+        const na = alloc(dtype, m).map((_, r) => normsX[index[3 + r]!]!);
+        const at = (K: Kernels) => {
+          const region = resident ? K.resident(X) : undefined;
+          const C = alloc(dtype, m * n).fill(NaN);
+          K.sqDistancesAt(m, n, d, region?.view() ?? X, rows, index, 3, na, B, nb, C);
+          region?.release();
+          return C;
+        };
+        const A = alloc(dtype, m * d);
+        jsKernels.gatherRows(m, d, X, rows, index, 3, A);
+        const gathered = alloc(dtype, m * n);
+        W.sqDistances(m, n, d, A, 0, d, na, B, 0, d, nb, gathered, 0, n);
+        const w = at(W), j = at(jsKernels);
+        for (let p = 0; p < w.length; p++) if (!Object.is(w[p], gathered[p])) expect(`[${p}] ${w[p]}`).toBe(`[${p}] ${gathered[p]}`);
+        // |a|, |b| ≤ 1: |a·b| ≤ d bounds the cross term's error.
+        expectSame(w, j, (p) => na[Math.floor(p / n)]! + nb[p % n]! + 2 * d, RTOL[dtype], 'sqDistancesAt');
+      }),
+      { numRuns: 60, seed: 5 },
+    );
+  });
+
   it('the k-means passes over X give the same bits (clusterSums, columnSums, shiftToFloat32, assignedSqDistances, argmin2Rows)', () => {
     /** Both arrays equal bit for bit (NaN and -0 included). */
     const same = (w: ArrayLike<number>, j: ArrayLike<number>, what: string) => {

@@ -5,6 +5,8 @@
 // same bits.
 import type { FloatArray } from '../../core/matrix.js';
 import { sqDistanceAt } from '../rows.js';
+import { allocate } from '../dtype.js';
+import { sqDistances } from './distances.js';
 
 // The column sums are a row primitive (columnMeans is built on them); the kernel table takes them from here.
 export { columnSums } from '../rows.js';
@@ -115,4 +117,24 @@ export function gatherRows<F extends FloatArray>(m: number, d: number, X: F, _n:
     const i = index[offIndex + r]!;
     out.set(X.subarray(i * d, i * d + d), r * d);
   }
+}
+
+/**
+ * Squared distances of the rows index[offIndex + r] (r < m) of X (rows of d entries) to
+ * the nB rows of B, into C (m × nB): the rows gathered (gatherRows), then sqDistances.
+ * `normsA[r]` is the r-th indexed row's squared norm term, `normsB` B's.
+ *
+ * @example
+ * ```ts
+ * const C = new Float64Array(2);
+ * sqDistancesAt(2, 1, 1, new Float64Array([5, 6, 7]), 3, Int32Array.of(2, 0), 0, new Float64Array([49, 25]), new Float64Array([1]), new Float64Array([1]), C); // C [36, 16]
+ * ```
+ */
+export function sqDistancesAt<F extends FloatArray>(
+  m: number, nB: number, d: number, X: F, n: number, index: Int32Array, offIndex: number, normsA: F,
+  B: F, normsB: F, C: F,
+): void {
+  const A = allocate(X instanceof Float32Array ? 'float32' : 'float64', m * d) as F;
+  gatherRows(m, d, X, n, index, offIndex, A);
+  sqDistances(m, nB, d, A, 0, d, normsA, B, 0, d, normsB, C, 0, nB);
 }

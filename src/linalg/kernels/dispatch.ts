@@ -4,7 +4,7 @@ import { bceLogits } from './bce.js';
 import { biasRelu, biasReluGrad } from './dense.js';
 import { axpy, dot } from './blas1.js';
 import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
-import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
+import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32, sqDistancesAt } from './clusters.js';
 import { fisherRaoDiagonalSq } from './fisher-rao.js';
 import { region, resident } from './resident.js';
 import { rotateChain } from './givens.js';
@@ -45,6 +45,8 @@ export const argminRowsKernel = (): Kernels['argminRows'] => registeredKernels()
 export const argmin2RowsKernel = (): Kernels['argmin2Rows'] => registeredKernels()?.argmin2Rows ?? argmin2Rows;
 /** The active row-gathering kernel. */
 export const gatherRowsKernel = (): Kernels['gatherRows'] => registeredKernels()?.gatherRows ?? gatherRows;
+/** The active kernel for squared distances of indexed rows. */
+export const sqDistancesAtKernel = (): Kernels['sqDistancesAt'] => registeredKernels()?.sqDistancesAt ?? sqDistancesAt;
 /** The active per-cluster row-sum kernel. */
 export const clusterSumsKernel = (): Kernels['clusterSums'] => registeredKernels()?.clusterSums ?? clusterSums;
 /** The active column-sum kernel. */

@@ -4,7 +4,7 @@ import { bceLogits } from './bce.js';
 import { biasRelu, biasReluGrad } from './dense.js';
 import { axpy, dot } from './blas1.js';
 import { argmin2Rows, argminRows, rowSqNorms, sqDistances } from './distances.js';
-import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32 } from './clusters.js';
+import { assignedSqDistances, clusterSums, columnSums, gatherRows, shiftToFloat32, sqDistancesAt } from './clusters.js';
 import { gemm } from './gemm.js';
 import { applyReflectorsRight } from './reflectors.js';
 import { secularEigen } from './secular.js';
@@ -32,6 +32,7 @@ export const jsKernels: Kernels = {
   argmin2Rows,
   clusterSums,
   gatherRows,
+  sqDistancesAt,
   columnSums,
   shiftToFloat32,
   assignedSqDistances,

@@ -100,6 +100,17 @@ export interface Kernels {
    */
   gatherRows<F extends FloatArray>(m: number, d: number, X: F, n: number, index: Int32Array, offIndex: number, out: F): void;
   /**
+   * sqDistances for the rows index[offIndex + r] (r < m) of X (n × d, contiguous) against
+   * B (nB × d, contiguous), into C (m × nB, contiguous): `normsA[r]` is the squared norm
+   * term of the r-th indexed row, `normsB` B's. The same values as gathering those rows
+   * (gatherRows) and calling sqDistances on them; on WebAssembly, with few rows of B, the
+   * rows are read in place through the index.
+   */
+  sqDistancesAt<F extends FloatArray>(
+    m: number, nB: number, d: number, X: F, n: number, index: Int32Array, offIndex: number, normsA: F,
+    B: F, normsB: F, C: F,
+  ): void;
+  /**
    * Per-cluster sums of rows of X (n × d, contiguous), a whole k-means pass in one call:
    * segment s (entries 3s … 3s + 2 of `segments`: cluster c, end e, sign ±1) adds
    * sign · Σ w[i]·X[i] over the rows i = order[e_{s−1} … e_s) to sums[c·d …] (e_{−1} = 0;

@@ -4,6 +4,9 @@
 // dimensions are in elements, operands are contiguous copies made by the JavaScript side.
 // Sums accumulate in float32, as float32 BLAS does.
 
+import { gatherrows } from './clusters';
+import { gatheredBytes, rowAt } from './f64';
+
 /** Rows of the micro-tile (one f32 splat each per k step). */
 const MR: i32 = 4;
 /** Columns of the micro-tile: two f32x4 vectors. */
@@ -309,9 +312,27 @@ export function ssqdist(
   m: i32, n: i32, d: i32, a: usize, lda: i32, na: usize, b: usize, ldb: i32, nb: usize,
   c: usize, ldc: i32, work: usize,
 ): void {
-  if (n <= SMALL_N && d <= SMALL_B / n) crossDirect(m, n, d, a, lda, b, ldb, c, ldc);
-  else gemmCore(false, true, m, n, d, -2, a, lda, b, ldb, 0, c, ldc, work, false);
-  addNorms(m, n, na, nb, c, ldc);
+  if (n <= SMALL_N && d <= SMALL_B / n) {
+    crossDirect(m, n, d, a, lda, 0, b, ldb, na, nb, c, ldc);
+  } else {
+    gemmCore(false, true, m, n, d, -2, a, lda, b, ldb, 0, c, ldc, work, false);
+    addNorms(m, n, na, nb, c, ldc);
+  }
+}
+
+/** Float32 squared distances of the rows index[0 … m) of x (see dsqdistat). */
+export function ssqdistat(m: i32, n: i32, d: i32, x: usize, index: usize, na: usize, b: usize, nb: usize, c: usize, work: usize): void {
+  if (n <= SMALL_N && d <= SMALL_B / n) {
+    crossDirect(m, n, d, x, d, index, b, d, na, nb, c, n);
+  } else {
+    gatherrows(m, d << 2, x, index, work);
+    ssqdist(m, n, d, work, d, na, b, d, nb, c, n, work + gatheredBytes(m, d, 4));
+  }
+}
+
+/** Bytes of workspace ssqdistat needs. */
+export function ssqdistatWork(m: i32, n: i32, d: i32): usize {
+  return n <= SMALL_N && d <= SMALL_B / n ? 0 : gatheredBytes(m, d, 4) + sgemmWork(m, n, d);
 }
 
 /** When ssqdist skips gemm (see f64.ts; float32 gains more: n = 10: 9.0 → 4.9 ms). */
@@ -323,18 +344,20 @@ const SMALL_B: i32 = 65536;
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-/** C ← −2 · A · Bᵀ by row dot products in 4 × 2 blocks (see crossDirect in f64.ts). */
-function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+/** C ← max(0, na + nb − 2 · A · Bᵀ) by row dot products in 4 × 2 blocks, rows through `index` when not 0 (see crossDirect in f64.ts). */
+function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, index: usize, b: usize, ldb: i32, na: usize, nb: usize, c: usize, ldc: i32): void {
   const ldab = <usize>lda << 2;
   const ldbb = <usize>ldb << 2;
   const ldcb = <usize>ldc << 2;
   const body = d & ~3;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * ldab;
-    const a1 = a0 + ldab;
-    const a2 = a1 + ldab;
-    const a3 = a2 + ldab;
+    const a0 = rowAt(a, ldab, index, i);
+    const a1 = rowAt(a, ldab, index, i + 1);
+    const a2 = rowAt(a, ldab, index, i + 2);
+    const a3 = rowAt(a, ldab, index, i + 3);
+    const n0 = load<f32>(na + (<usize>i << 2)), n1 = load<f32>(na + (<usize>i << 2), 4);
+    const n2 = load<f32>(na + (<usize>i << 2), 8), n3 = load<f32>(na + (<usize>i << 2), 12);
     const crow = c + <usize>i * ldcb;
     let j = 0;
     for (; j + 2 <= n; j += 2) {
@@ -365,10 +388,10 @@ function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: 
         t20 += x2 * y0; t21 += x2 * y1; t30 += x3 * y0; t31 += x3 * y1;
       }
       const cj = crow + (<usize>j << 2);
-      store<f32>(cj, -2 * t00); store<f32>(cj, -2 * t01, 4);
-      store<f32>(cj + ldcb, -2 * t10); store<f32>(cj + ldcb, -2 * t11, 4);
-      store<f32>(cj + 2 * ldcb, -2 * t20); store<f32>(cj + 2 * ldcb, -2 * t21, 4);
-      store<f32>(cj + 3 * ldcb, -2 * t30); store<f32>(cj + 3 * ldcb, -2 * t31, 4);
+      store<f32>(cj, entry(t00, n0, nb, j)); store<f32>(cj, entry(t01, n0, nb, j + 1), 4);
+      store<f32>(cj + ldcb, entry(t10, n1, nb, j)); store<f32>(cj + ldcb, entry(t11, n1, nb, j + 1), 4);
+      store<f32>(cj + 2 * ldcb, entry(t20, n2, nb, j)); store<f32>(cj + 2 * ldcb, entry(t21, n2, nb, j + 1), 4);
+      store<f32>(cj + 3 * ldcb, entry(t30, n3, nb, j)); store<f32>(cj + 3 * ldcb, entry(t31, n3, nb, j + 1), 4);
     }
     if (j < n) {
       const b0 = b + <usize>j * ldbb;
@@ -389,17 +412,25 @@ function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: 
         t2 += load<f32>(a2 + o) * y0; t3 += load<f32>(a3 + o) * y0;
       }
       const cj = crow + (<usize>j << 2);
-      store<f32>(cj, -2 * t0);
-      store<f32>(cj + ldcb, -2 * t1);
-      store<f32>(cj + 2 * ldcb, -2 * t2);
-      store<f32>(cj + 3 * ldcb, -2 * t3);
+      store<f32>(cj, entry(t0, n0, nb, j));
+      store<f32>(cj + ldcb, entry(t1, n1, nb, j));
+      store<f32>(cj + 2 * ldcb, entry(t2, n2, nb, j));
+      store<f32>(cj + 3 * ldcb, entry(t3, n3, nb, j));
     }
   }
   for (; i < m; i++) {
-    const ai = a + <usize>i * ldab;
+    const ai = rowAt(a, ldab, index, i);
     const crow = c + <usize>i * ldcb;
-    for (let j = 0; j < n; j++) store<f32>(crow + (<usize>j << 2), -2 * dot(d, ai, b + <usize>j * ldbb));
+    const ni = load<f32>(na + (<usize>i << 2));
+    for (let j = 0; j < n; j++) store<f32>(crow + (<usize>j << 2), entry(dot(d, ai, b + <usize>j * ldbb), ni, nb, j));
   }
+}
+
+/** The distance from a cross term t = a·b: (−2t + ‖a‖²) + ‖b_j‖², clamped at 0, addNorms' arithmetic for one entry. */
+// @ts-ignore: decorator
+@inline function entry(t: f32, na: f32, nb: usize, j: i32): f32 {
+  const s: f32 = (<f32>-2 * t + na) + load<f32>(nb + (<usize>j << 2));
+  return s > 0 ? s : 0;
 }
 
 function addNorms(m: i32, n: i32, na: usize, nb: usize, c: usize, ldc: i32): void {

@@ -15,6 +15,8 @@
 // separate base register for every splat offset; whether it can keep those four in
 // registers depends on allocation luck, and when it cannot the loop runs 20% slower.
 
+import { gatherrows } from './clusters';
+
 /** Rows of the micro-tile. */
 const MR: i32 = 4;
 /** Columns of the micro-tile: two f64x2 vectors, so a tile lives in 8 v128 accumulators. */
@@ -323,9 +325,44 @@ export function dsqdist(
   m: i32, n: i32, d: i32, a: usize, lda: i32, na: usize, b: usize, ldb: i32, nb: usize,
   c: usize, ldc: i32, work: usize,
 ): void {
-  if (n <= SMALL_N && d <= SMALL_B / n) crossDirect(m, n, d, a, lda, b, ldb, c, ldc);
-  else gemmCore(false, true, m, n, d, -2.0, a, lda, b, ldb, 0.0, c, ldc, work, false);
-  addNorms(m, n, na, nb, c, ldc);
+  if (n <= SMALL_N && d <= SMALL_B / n) {
+    crossDirect(m, n, d, a, lda, 0, b, ldb, na, nb, c, ldc);
+  } else {
+    gemmCore(false, true, m, n, d, -2.0, a, lda, b, ldb, 0.0, c, ldc, work, false);
+    addNorms(m, n, na, nb, c, ldc);
+  }
+}
+
+/**
+ * dsqdist for the rows index[0 … m) of x (rows of d, contiguous) against b (n × d), into c
+ * (m × n): norms `na` of those rows (m of them), `nb` of b's. On the direct path the rows
+ * are read where they are, through the index (k-means measures a few scattered rows per
+ * block: gathering them first cost 6 % of a fit, a write and a read of every row); the
+ * GEMM path gathers them into `work` first, for its packing.
+ */
+export function dsqdistat(m: i32, n: i32, d: i32, x: usize, index: usize, na: usize, b: usize, nb: usize, c: usize, work: usize): void {
+  if (n <= SMALL_N && d <= SMALL_B / n) {
+    crossDirect(m, n, d, x, d, index, b, d, na, nb, c, n);
+  } else {
+    gatherrows(m, d << 3, x, index, work);
+    dsqdist(m, n, d, work, d, na, b, d, nb, c, n, work + gatheredBytes(m, d, 8));
+  }
+}
+
+/** Bytes of workspace dsqdistat needs. */
+export function dsqdistatWork(m: i32, n: i32, d: i32): usize {
+  return n <= SMALL_N && d <= SMALL_B / n ? 0 : gatheredBytes(m, d, 8) + dgemmWork(m, n, d);
+}
+
+/** Bytes of m gathered rows of d elements of `size` bytes, rounded up to 64 (the GEMM workspace after them stays aligned). */
+export function gatheredBytes(m: i32, d: i32, size: usize): usize {
+  return (<usize>m * <usize>d * size + 63) & ~(<usize>63);
+}
+
+/** Address of row i of a (rows `ldab` bytes apart), or of row index[i] when `index` is not 0. */
+// @ts-ignore: decorator
+@inline export function rowAt(a: usize, ldab: usize, index: usize, i: i32): usize {
+  return a + (index == 0 ? <usize>i : <usize>load<i32>(index + (<usize>i << 2))) * ldab;
 }
 
 /**
@@ -343,22 +380,26 @@ const SMALL_B: i32 = 65536;
 }
 
 /**
- * C ← −2 · A · Bᵀ by dot products of rows, both contiguous in memory: a 4 × 2 block of rows
- * shares its loads (six loads for eight multiply-adds per step), each entry keeps its own
- * f64x2 partial sum, reduced once at the end. A leftover B row uses a 4 × 1 block, leftover
- * A rows the plain dot product.
+ * C ← max(0, na + nb − 2 · A · Bᵀ) by dot products of rows, both contiguous in memory: a
+ * 4 × 2 block of rows shares its loads (six loads for eight multiply-adds per step), each
+ * entry keeps its own f64x2 partial sum, reduced once at the end, and gets its norms as it
+ * is stored (addNorms' arithmetic, without a second pass over C). A leftover B row uses a
+ * 4 × 1 block, leftover A rows the plain dot product. With `index` ≠ 0, row i of A is row
+ * index[i] (dsqdistat); `na` holds the norms of the rows in that order.
  */
-function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, index: usize, b: usize, ldb: i32, na: usize, nb: usize, c: usize, ldc: i32): void {
   const ldab = <usize>lda << 3;
   const ldbb = <usize>ldb << 3;
   const ldcb = <usize>ldc << 3;
   const even = d & ~1;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * ldab;
-    const a1 = a0 + ldab;
-    const a2 = a1 + ldab;
-    const a3 = a2 + ldab;
+    const a0 = rowAt(a, ldab, index, i);
+    const a1 = rowAt(a, ldab, index, i + 1);
+    const a2 = rowAt(a, ldab, index, i + 2);
+    const a3 = rowAt(a, ldab, index, i + 3);
+    const n0 = load<f64>(na + (<usize>i << 3)), n1 = load<f64>(na + (<usize>i << 3), 8);
+    const n2 = load<f64>(na + (<usize>i << 3), 16), n3 = load<f64>(na + (<usize>i << 3), 24);
     const crow = c + <usize>i * ldcb;
     let j = 0;
     for (; j + 2 <= n; j += 2) {
@@ -389,10 +430,10 @@ function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: 
         t20 += x2 * y0; t21 += x2 * y1; t30 += x3 * y0; t31 += x3 * y1;
       }
       const cj = crow + (<usize>j << 3);
-      store<f64>(cj, -2 * t00); store<f64>(cj, -2 * t01, 8);
-      store<f64>(cj + ldcb, -2 * t10); store<f64>(cj + ldcb, -2 * t11, 8);
-      store<f64>(cj + 2 * ldcb, -2 * t20); store<f64>(cj + 2 * ldcb, -2 * t21, 8);
-      store<f64>(cj + 3 * ldcb, -2 * t30); store<f64>(cj + 3 * ldcb, -2 * t31, 8);
+      store<f64>(cj, entry(t00, n0, nb, j)); store<f64>(cj, entry(t01, n0, nb, j + 1), 8);
+      store<f64>(cj + ldcb, entry(t10, n1, nb, j)); store<f64>(cj + ldcb, entry(t11, n1, nb, j + 1), 8);
+      store<f64>(cj + 2 * ldcb, entry(t20, n2, nb, j)); store<f64>(cj + 2 * ldcb, entry(t21, n2, nb, j + 1), 8);
+      store<f64>(cj + 3 * ldcb, entry(t30, n3, nb, j)); store<f64>(cj + 3 * ldcb, entry(t31, n3, nb, j + 1), 8);
     }
     if (j < n) {
       const b0 = b + <usize>j * ldbb;
@@ -413,17 +454,25 @@ function crossDirect(m: i32, n: i32, d: i32, a: usize, lda: i32, b: usize, ldb: 
         t2 += load<f64>(a2 + o) * y0; t3 += load<f64>(a3 + o) * y0;
       }
       const cj = crow + (<usize>j << 3);
-      store<f64>(cj, -2 * t0);
-      store<f64>(cj + ldcb, -2 * t1);
-      store<f64>(cj + 2 * ldcb, -2 * t2);
-      store<f64>(cj + 3 * ldcb, -2 * t3);
+      store<f64>(cj, entry(t0, n0, nb, j));
+      store<f64>(cj + ldcb, entry(t1, n1, nb, j));
+      store<f64>(cj + 2 * ldcb, entry(t2, n2, nb, j));
+      store<f64>(cj + 3 * ldcb, entry(t3, n3, nb, j));
     }
   }
   for (; i < m; i++) {
-    const ai = a + <usize>i * ldab;
+    const ai = rowAt(a, ldab, index, i);
     const crow = c + <usize>i * ldcb;
-    for (let j = 0; j < n; j++) store<f64>(crow + (<usize>j << 3), -2 * dot(d, ai, b + <usize>j * ldbb));
+    const ni = load<f64>(na + (<usize>i << 3));
+    for (let j = 0; j < n; j++) store<f64>(crow + (<usize>j << 3), entry(dot(d, ai, b + <usize>j * ldbb), ni, nb, j));
   }
+}
+
+/** The distance from a cross term t = a·b: (−2t + ‖a‖²) + ‖b_j‖², clamped at 0, addNorms' arithmetic for one entry. */
+// @ts-ignore: decorator
+@inline function entry(t: f64, na: f64, nb: usize, j: i32): f64 {
+  const s = (-2 * t + na) + load<f64>(nb + (<usize>j << 3));
+  return s > 0 ? s : 0.0;
 }
 
 function addNorms(m: i32, n: i32, na: usize, nb: usize, c: usize, ldc: i32): void {

@@ -2,9 +2,9 @@
 // owns no data: the JavaScript loader lays out every operand in linear memory above
 // heapBase() and passes byte addresses, so the runtime is the allocation-free stub.
 
-export { dgemm, dgemmWork, dsyrk, dsqdist, drownorms, dargmin, ddot, daxpy } from './f64';
+export { dgemm, dgemmWork, dsyrk, dsqdist, dsqdistat, dsqdistatWork, drownorms, dargmin, ddot, daxpy } from './f64';
 export { dsytrd, dsytrdWork, dreflect, dreflectWork, dsecular, dsecularWork } from './symmetric';
-export { sgemm, sgemmWork, ssyrk, ssqdist, srownorms, sargmin, sdot, saxpy } from './f32';
+export { sgemm, sgemmWork, ssyrk, ssqdist, ssqdistat, ssqdistatWork, srownorms, sargmin, sdot, saxpy } from './f32';
 export { dtsneattr2, dtsnebh2, dtsnebh2Work, dsmallest, dsmallestWork } from './tsne';
 export { dfisherraodiag } from './fisher-rao';
 export { dadam, sadam } from './optim';
