@@ -316,10 +316,11 @@ const qeOf = (s: SomStep): number => s.quantizationError;
  * Fits a self-organizing map (Kohonen): a grid of units, each with a weight vector, laid
  * over the data so that neighbouring units hold similar vectors. The default batch method
  * runs, per epoch, one pass of the distance kernels (`sqDistances` and `argmin2Rows` on the
- * active backend; float64 data is screened in float32 on WebAssembly and the close calls
+ * active backend; float64 data is screened on WebAssembly, by exact int16 dot products when
+ * it lies on a grid such as 8-bit pixels, in float32 otherwise, and the close calls
  * measured exactly), one kernel pass for the exact distances to the winners and the
  * per-unit sums, and one neighbourhood-weighted average (a units × units matrix times the
- * per-unit sums, by `gemm`). On WebAssembly, X and its float32 copy stay in the module's
+ * per-unit sums, by `gemm`). On WebAssembly, X and its screening copy stay in the module's
  * memory for the whole fit and are given back at its end.
  *
  * @param X - (nSamples, nFeatures): number[][], Matrix, ndarray or ml-matrix; float32 stays float32

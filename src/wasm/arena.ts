@@ -7,7 +7,7 @@ export const ALIGN = 64;
 const PAGE = 65536;
 
 /** The typed arrays a kernel call moves in and out of linear memory. */
-export type Numeric = Float64Array | Float32Array | Int32Array;
+export type Numeric = Float64Array | Float32Array | Int32Array | Int16Array;
 
 const up = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
@@ -34,6 +34,7 @@ export class Arena {
   f64: Float64Array;
   f32: Float32Array;
   i32: Int32Array;
+  i16: Int16Array;
   private capacity: number;
   // End of the highest live region: scratch starts here.
   private regionTop: number;
@@ -54,6 +55,7 @@ export class Arena {
     this.f64 = new Float64Array(this.buffer);
     this.f32 = new Float32Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+    this.i16 = new Int16Array(this.buffer);
   }
 
   /** Size of linear memory in bytes. */
@@ -168,6 +170,7 @@ export class Arena {
     this.f64 = new Float64Array(buffer);
     this.f32 = new Float32Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.i16 = new Int16Array(buffer);
     return true;
   }
 }

@@ -87,6 +87,7 @@ export interface WasmExports {
   spairsqdist: PairSqDistFn;
   dcolumnranges(m: number, d: number, a: number, lo: number, hi: number): void;
   dshiftcolstof32(m: number, d: number, a: number, width: number, cols: number, shift: number, y: number, norms: number): void;
+  i16scores(m: number, n: number, k: number, x: number, w: number, norms: number, scale: number, out: number): void;
 }
 
 type AssignedSumsFn = (m: number, d: number, a: number, w: number, labels: number, out: number, sums: number, counts: number) => void;
@@ -294,6 +295,7 @@ class Call {
 
   /** The arena's current view for arrays of this type. */
   view(like: Numeric): Numeric {
+    if (like instanceof Int16Array) return this.arena.i16;
     return like instanceof Float64Array ? this.arena.f64 : like instanceof Float32Array ? this.arena.f32 : this.arena.i32;
   }
 
@@ -570,6 +572,18 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const po = c.output(out, 0, count, 1, count);
       if (!c.commit()) return jsKernels.pairSqDistances(count, d, X, n, rows, W, units, out);
       (X instanceof Float32Array ? ex.spairsqdist : ex.dpairsqdist)(count, d, px, pr, pw, pu, po);
+      c.finish();
+    },
+
+    quantizedScores(m, n, k, X, Wq, norms, scale, out) {
+      if (m * n * k < STREAM_MIN) return jsKernels.quantizedScores(m, n, k, X, Wq, norms, scale, out);
+      const c = call.begin();
+      const px = c.input(X, 0, k, m, k);
+      const pw = c.input(Wq, 0, k, n, k);
+      const pn = c.vector(norms, 0, n);
+      const po = c.output(out, 0, n, m, n);
+      if (!c.commit()) return jsKernels.quantizedScores(m, n, k, X, Wq, norms, scale, out);
+      ex.i16scores(m, n, k, px, pw, pn, scale, po);
       c.finish();
     },
 

@@ -10,13 +10,14 @@ import { codeOf } from '../helpers/errors.js';
 import { onBothBackends } from '../helpers/backends.js';
 
 /** The exact nearest and second-nearest unit by plain loops (lowest index on ties). */
-function bruteForce(x: Float64Array, n: number, d: number, W: Float64Array, units: number): [number[], number[]] {
+function bruteForce(x: Float64Array, n: number, d: number, W: Float64Array, units: number, distance?: (i: number, u: number) => number): [number[], number[]] {
   const first: number[] = [], second: number[] = [];
   for (let i = 0; i < n; i++) {
     let b1 = -1, e1 = Infinity, b2 = -1, e2 = Infinity;
     for (let u = 0; u < units; u++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += (x[i * d + j]! - W[u * d + j]!) ** 2;
+      if (distance !== undefined) s = distance(i, u);
+      else for (let j = 0; j < d; j++) s += (x[i * d + j]! - W[u * d + j]!) ** 2;
       if (s < e1) { b2 = b1; e2 = e1; b1 = u; e1 = s; } else if (s < e2) { b2 = u; e2 = s; }
     }
     first.push(b1);
@@ -42,6 +43,28 @@ describe.each(backendNames)('best-matching units on the %s backend', (backend) =
       expect(Array.from(found.second!)).toEqual(second);
       const one = new UnitSearch({ rows: n, cols: d, data: x }).find(W, units);
       expect(Array.from(one.first)).toEqual(first);
+    }), { numRuns: 80 });
+  });
+
+  it('equal the exact nearest units for data on a grid (int16 screening on WebAssembly for d ≥ 16), near ties included', () => {
+    // Pixels / 255, integers up to 9 and to 20000, and three decimals: each on one of the
+    // integer screen's grids, so that screen (not the float32 one) decides the winners.
+    const grids: [number, number][] = [[255, 1], [1, 9], [1, 20000], [1000, 1]];
+    fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 16, max: 50 }), fc.integer({ min: 1, max: 30 }), fc.constantFrom(...grids), fc.integer(), (n, d, units, [s, range], seed) => {
+      const x = fill(new Float64Array(n * d), seed).map((v) => Math.round(((v + 1) / 2) * range * s) / s);
+      // Units near the data's scale, some copies of others perturbed far below any rounding.
+      const W = fill(new Float64Array(units * d), seed + 1).map((v) => ((v + 1) / 2) * range);
+      for (let u = 1; u < units; u += 3) for (let j = 0; j < d; j++) W[u * d + j] = W[(u - 1) * d + j]! + (j === 0 ? 1e-12 * range * u : 0);
+      // The reference measures as the search's exact pass does (sqDistanceAt): a tie closer
+      // than float64 rounding must be decided the same way, lowest unit first.
+      const [first, second] = bruteForce(x, n, d, W, units, (i, u) => sqDistanceAt(x, i * d, W, u * d, d));
+      const search = new UnitSearch({ rows: n, cols: d, data: x });
+      // The case this test is for: on WebAssembly the int16 copy exists (a column varies).
+      if (backend === 'wasm' && n > 1) expect((search as unknown as { grid?: unknown }).grid).toBeDefined();
+      const found = search.find(W, units, true);
+      expect(Array.from(found.first)).toEqual(first);
+      expect(Array.from(found.second!)).toEqual(second);
+      expect(Array.from(new UnitSearch({ rows: n, cols: d, data: x }).find(W, units).first)).toEqual(first);
     }), { numRuns: 80 });
   });
 

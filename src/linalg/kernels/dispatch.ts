@@ -11,6 +11,7 @@ import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
+import { quantizedScores } from './quantized.js';
 import { gemm } from './gemm.js';
 import { batchOmp } from './omp.js';
 import { applyReflectorsRight } from './reflectors.js';
@@ -57,6 +58,8 @@ export const shiftToFloat32Kernel = (): Kernels['shiftToFloat32'] => registeredK
 export const assignedSqDistancesKernel = (): Kernels['assignedSqDistances'] => registeredKernels()?.assignedSqDistances ?? assignedSqDistances;
 /** The active SOM kernel for the exact distances to the winners and the per-unit sums. */
 export const assignedSumsKernel = (): Kernels['assignedSums'] => registeredKernels()?.assignedSums ?? assignedSums;
+/** The active integer-screen kernel (int16 dot products, see ./quantized.ts). */
+export const quantizedScoresKernel = (): Kernels['quantizedScores'] => registeredKernels()?.quantizedScores ?? quantizedScores;
 /** The active kernel for exact distances of (row, unit) pairs. */
 export const pairSqDistancesKernel = (): Kernels['pairSqDistances'] => registeredKernels()?.pairSqDistances ?? pairSqDistances;
 /** The active column-range kernel. */

@@ -18,6 +18,7 @@ import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { batchOmp } from './omp.js';
 import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
+import { quantizedScores } from './quantized.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -40,6 +41,7 @@ export const jsKernels: Kernels = {
   pairSqDistances,
   columnRanges,
   shiftColumnsToFloat32,
+  quantizedScores,
   dot,
   axpy,
   tridiagonalize,

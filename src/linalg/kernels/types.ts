@@ -50,13 +50,13 @@ export interface Kernels {
    * on WebAssembly, a copy in linear memory made once; on TypeScript, `data` itself.
    * The region is read-only (on TypeScript it is the caller's array).
    */
-  resident<A extends Float64Array | Float32Array | Int32Array>(data: A): Region<A>;
+  resident<A extends Float64Array | Float32Array | Int32Array | Int16Array>(data: A): Region<A>;
   /**
    * A region of `length` elements of the type of `like`, its contents unspecified (stale
    * data on WebAssembly, zeros on TypeScript), for data made to be resident (k-means'
    * float32 mirror of X is written straight into it).
    */
-  region<A extends Float64Array | Float32Array | Int32Array>(like: A, length: number): Region<A>;
+  region<A extends Float64Array | Float32Array | Int32Array | Int16Array>(like: A, length: number): Region<A>;
   /**
    * C ← alpha · op(A) · op(B) + beta · C, with op(A) (m × k), op(B) (k × n), C (m × n).
    * op(A) = Aᵀ when `transA` (then A is stored k × m). When beta is 0, C is not read.
@@ -156,6 +156,13 @@ export interface Kernels {
    * the columns that vary.
    */
   shiftColumnsToFloat32(m: number, d: number, A: Float64Array, width: number, cols: Int32Array, shift: Float64Array, Y: Float32Array, norms: Float64Array): void;
+  /**
+   * out[i·n + u] ← float32(norms[u] − scale · X[i]·W[u]) for the m rows of X and the n rows of
+   * W (int16, k a multiple of 8, rows contiguous): the integer screen (see
+   * ./kernels/quantized.ts); the caller keeps Σ |X[i]|·|W[u]| below 2³¹, so the dot products
+   * are exact.
+   */
+  quantizedScores(m: number, n: number, k: number, X: Int16Array, W: Int16Array, norms: Float64Array, scale: number, out: Float32Array): void;
   /** Σ x[i]·y[i] over n strided entries. */
   dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
   /** y ← alpha · x + y over n strided entries. */
