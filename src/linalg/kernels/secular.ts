@@ -58,14 +58,34 @@ export function secularEigen(k: number, d: Float64Array, z: Float64Array, rho: n
 // side lumped into the nearest one, matching value and slope — safeguarded by bisection
 // on a bracket. Writes dᵢ − λ into out[off + i] and returns λ.
 function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: number, zz: number, j: number, out: Float64Array, off: number): number {
+  const { origin, tau } = rootNearestPole(k, (i, o) => d[i]! - d[o]!, z, rho, zz, j, out, off);
+  return d[origin]! + tau;
+}
+
+/**
+ * Root j of 1/ρ + Σ zᵢ²/(dᵢ − λ) = 0 relative to its nearer pole o (λ = d_o + τ), for poles
+ * given only through their differences `gap(i, o)` = dᵢ − d_o, so that a caller whose poles
+ * are squares (the bidiagonal SVD's σ², ./bidiagonal-dc.ts) passes (pᵢ − p_o)(pᵢ + p_o)
+ * and keeps them accurate. Writes dᵢ − λ into out[off + i] (k entries) and returns o and τ.
+ *
+ * @example
+ * ```ts
+ * // 1 + 1/(0 − λ) + 1/(1 − λ) = 0 has its first root (3 − √5)/2 nearer the pole 0:
+ * const d = [0, 1], out = new Float64Array(2);
+ * rootNearestPole(2, (i, o) => d[i]! - d[o]!, new Float64Array([1, 1]), 1, 2, 0, out, 0); // { origin: 0, tau: 0.381966… }
+ * ```
+ */
+export function rootNearestPole(
+  k: number, gap: (i: number, o: number) => number, z: Float64Array, rho: number, zz: number, j: number, out: Float64Array, off: number,
+): { origin: number; tau: number } {
   const last = j === k - 1;
   let origin = j, lo = 0, hi: number;
   if (last) {
     hi = rho * zz;
   } else {
-    const mid = (d[j + 1]! - d[j]!) / 2;
+    const mid = gap(j + 1, j) / 2;
     let g = 1 / rho;
-    for (let i = 0; i < k; i++) g += (z[i]! * z[i]!) / (d[i]! - d[j]! - mid);
+    for (let i = 0; i < k; i++) g += (z[i]! * z[i]!) / (gap(i, j) - mid);
     if (g >= 0) {
       hi = mid;
     } else {
@@ -74,11 +94,10 @@ function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: number, z
       hi = 0;
     }
   }
-  const d0 = d[origin]!;
-  for (let i = 0; i < k; i++) out[off + i] = d[i]! - d0;
+  for (let i = 0; i < k; i++) out[off + i] = gap(i, origin);
   const tau = solveShifted(k, out, off, z, rho, j, last, lo, hi);
   for (let i = 0; i < k; i++) out[off + i] = out[off + i]! - tau;
-  return d0 + tau;
+  return { origin, tau };
 }
 
 function solveShifted(k: number, delta: Float64Array, off: number, z: Float64Array, rho: number, j: number, last: boolean, lo: number, hi: number): number {

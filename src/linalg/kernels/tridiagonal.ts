@@ -159,9 +159,17 @@ function solveBlock(s: number, m: number, d: Float64Array, e: Float64Array, Z: F
   merge(s, m, n1, beta, d, Z, ldz);
 }
 
-// Types of eigenvector rows of a merge, by where their non-zeros can be: only in the
-// first half's columns, in both (after a deflating rotation), or only in the second's.
-const TOP = 1, BOTH = 2, BOTTOM = 3;
+/**
+ * Kinds of vector rows in a divide-and-conquer merge, by where their non-zeros can be:
+ * only in the first half's columns, in both (after a deflating rotation), or only in the
+ * second's. {@link combineRows} skips the zero blocks they imply.
+ *
+ * @example
+ * ```ts
+ * const kind = new Int8Array([TOP, TOP, BOTTOM]); // two rows of the first half, one of the second
+ * ```
+ */
+export const TOP = 1, BOTH = 2, BOTTOM = 3;
 
 function merge(s: number, m: number, n1: number, beta: number, d: Float64Array, Z: Float64Array, ldz: number): void {
   const rowOf = (i: number): number => (s + i) * ldz + s;
@@ -232,10 +240,23 @@ function deflate(m: number, dl: Float64Array, z: Float64Array, rho: number, kind
   return kept.subarray(0, k);
 }
 
-// New eigenvector rows: row c ← Σᵢ U[c][i]·(old row kept[i]), computed as two gemm calls
-// that skip the zero blocks (LAPACK dlaed3): the first half's columns only combine rows
-// of kinds TOP and BOTH, the second half's only BOTH and BOTTOM.
-function combineRows(m: number, n1: number, kept: Int32Array, kind: Int8Array, U: Float64Array, Z: Float64Array, rowOf: (i: number) => number): void {
+/**
+ * The vector update of a divide-and-conquer merge: row kept[c] of Z (m entries at
+ * rowOf(kept[c])) ← Σᵢ U[c][i]·(old row kept[i]), U being k × k (k = kept.length), as two
+ * gemm calls that skip the zero blocks (LAPACK dlaed3, dlasd3): the columns before n1 only
+ * combine rows of kinds TOP and BOTH, the others only BOTH and BOTTOM. Rows not in `kept`
+ * are left as they are. Shared by the tridiagonal eigensolver and the bidiagonal SVD
+ * (./bidiagonal-dc.ts).
+ *
+ * @example
+ * ```ts
+ * // Two rows of the first half's single column, swapped by U = [[0, 1], [1, 0]]:
+ * const Z = new Float64Array([1, 0, 2, 0]);
+ * combineRows(2, 1, new Int32Array([0, 1]), new Int8Array([TOP, TOP]), new Float64Array([0, 1, 1, 0]), Z, (i) => 2 * i);
+ * Array.from(Z); // [2, 0, 1, 0]
+ * ```
+ */
+export function combineRows(m: number, n1: number, kept: Int32Array, kind: Int8Array, U: Float64Array, Z: Float64Array, rowOf: (i: number) => number): void {
   const k = kept.length;
   const counts = [0, 0, 0, 0];
   for (let c = 0; c < k; c++) counts[kind[kept[c]!]!]!++;

@@ -170,6 +170,17 @@ function kernel4x4(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, alpha: 
     v128.store(c1, f64x2.mul(va, c10), 0, 8); v128.store(c1, f64x2.mul(va, c11), 16, 8);
     v128.store(c2, f64x2.mul(va, c20), 0, 8); v128.store(c2, f64x2.mul(va, c21), 16, 8);
     v128.store(c3, f64x2.mul(va, c30), 0, 8); v128.store(c3, f64x2.mul(va, c31), 16, 8);
+  } else if (beta == 1) {
+    // Accumulating (every k panel after the first, the trailing updates): C·1 is C, so
+    // the multiply by beta is skipped and the bits are those of the general branch.
+    v128.store(c, f64x2.add(f64x2.mul(va, c00), v128.load(c, 0, 8)), 0, 8);
+    v128.store(c, f64x2.add(f64x2.mul(va, c01), v128.load(c, 16, 8)), 16, 8);
+    v128.store(c1, f64x2.add(f64x2.mul(va, c10), v128.load(c1, 0, 8)), 0, 8);
+    v128.store(c1, f64x2.add(f64x2.mul(va, c11), v128.load(c1, 16, 8)), 16, 8);
+    v128.store(c2, f64x2.add(f64x2.mul(va, c20), v128.load(c2, 0, 8)), 0, 8);
+    v128.store(c2, f64x2.add(f64x2.mul(va, c21), v128.load(c2, 16, 8)), 16, 8);
+    v128.store(c3, f64x2.add(f64x2.mul(va, c30), v128.load(c3, 0, 8)), 0, 8);
+    v128.store(c3, f64x2.add(f64x2.mul(va, c31), v128.load(c3, 16, 8)), 16, 8);
   } else {
     const vb = f64x2.splat(beta);
     v128.store(c, f64x2.add(f64x2.mul(va, c00), f64x2.mul(vb, v128.load(c, 0, 8))), 0, 8);
