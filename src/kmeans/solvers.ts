@@ -2,8 +2,12 @@ import type { FloatArray } from '../core/matrix.js';
 import { allocate } from '../linalg/dtype.js';
 import { Assignment } from './centres.js';
 import { sqDistanceAt as sqDistance } from '../linalg/rows.js';
-import { blockRows, forEachBlock, shiftedCentres, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
-import { activeBackendName, argmin2RowsKernel, argminRowsKernel, assignedSqDistancesKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
+import { blockRows, forEachBlock, shiftedCentres, type IntRows, type KernelCentres, type PreparedSource, type RowSource } from './source.js';
+import {
+  activeBackendName, argmin2RowsKernel, argminRowsKernel, assignedSqDistancesKernel, quantizedScoresAtKernel, quantizedScoresKernel, regionKernel, sqDistancesKernel,
+} from '../linalg/kernels/dispatch.js';
+import { quantizeUnits, scoreError } from '../linalg/quantize.js';
+import { gemmDistanceBound } from '../linalg/rows.js';
 
 /**
  * The algorithms that can run an iteration.
@@ -80,8 +84,8 @@ const SCREEN_MAX_RECHECK = 0.25;
 
 /**
  * Whether a Lloyd fit of float64 data with d features and k clusters screens its distances
- * in float32 (so its data should come with a float32 mirror): on the WebAssembly backend,
- * with rows long enough.
+ * (so its data should come with a screening copy: int16 for data on a grid, float32
+ * otherwise, see prepareSource): on the WebAssembly backend, with rows long enough.
  *
  * @example
  * ```ts
@@ -134,31 +138,34 @@ const SLACK = 2 ** -40;
  * product per block of rows), nearest centre by the kernel's argmin, the labels committed
  * block by block.
  *
- * On the WebAssembly backend, float64 data is first screened in float32: a row whose two
- * nearest float32 distances differ by more than twice the rounding bound
- * ({@link float32DistanceError}) has the same nearest centre in exact arithmetic, hence in
- * float64; the other rows (typically well under 1 %) are measured again in float64. The
- * labels are those of the float64 computation, at nearly float32 speed.
+ * On the WebAssembly backend, float64 data is first screened: by exact int16 dot products
+ * when it lies on a grid (see {@link intScreen}), in float32 otherwise. A row whose two best
+ * screened scores differ by more than both their rounding bounds
+ * ({@link float32DistanceError}, or the integer screen's) has the same nearest centre in
+ * exact arithmetic, hence in float64; the other rows (typically well under 1 %) are
+ * measured again in float64. The labels are those of the float64 computation, at nearly
+ * float32 speed.
  *
  * The screened pass also keeps Hamerly's bounds per row (an upper bound on the distance to
  * its centre, a lower bound on the distance to any other, loosened by the centres' moves):
- * a row whose bounds prove a margin above that same rounding bound keeps its label without
- * being measured, since it is then the nearest centre in exact arithmetic, the one both the
- * float32 screening and the float64 distances would give. So the labels are unchanged, bit
- * for bit, and later iterations measure only the rows near a boundary.
+ * a row whose bounds prove a margin above the float64 computation's own rounding (for the
+ * float32 screen, the float32 bound, as large as it is) keeps its label without being
+ * measured, since it is then the nearest centre in exact arithmetic, the one both the
+ * screening and the float64 distances would give. So the labels are unchanged, bit for
+ * bit, and later iterations measure only the rows near a boundary.
  */
 function lloyd(ctx: SolverContext): Solver {
   const { src, k, assignment } = ctx;
-  const { n, d } = src;
-  const rows = blockRows(d, k);
+  const { n } = src;
+  const rows = blockRows(src.d, k);
   const fresh = new Int32Array(rows);
   const queue = new Int32Array(rows);
   const rechecked = new Int32Array(rows);
   const first = new Float32Array(rows), second = new Float32Array(rows);
-  let screen = src.mirror !== undefined;
+  let screen = src.mirror !== undefined || src.grid !== undefined;
   // ‖x − m‖ per row, for the screening bound; the bounds and the rows to measure (screened passes).
   let roots: Float64Array | undefined;
-  let bounds: { upper: Float64Array; lower: Float64Array; labels: Int32Array; pending: Int32Array } | undefined;
+  let bounds: Bounds | undefined;
 
   function exactPass(kc: KernelCentres): void {
     forEachBlock(src, kc, 0, n, undefined, (start, m, D) => {
@@ -168,37 +175,33 @@ function lloyd(ctx: SolverContext): Solver {
   }
 
   /**
-   * The screened pass: the rows the bounds do not settle get float32 distances by the
-   * kernel, the nearest and second-nearest by the kernels' two-smallest scan, then the rows
-   * whose margin is within the rounding bound are measured again in float64. Returns the
-   * number of rows rechecked.
+   * The screened pass: the rows the bounds do not settle get screened scores, the nearest
+   * and second-nearest by the kernels' two-smallest scan, then the rows whose margin is
+   * within the rounding bounds are measured again in float64. Returns the number of rows
+   * rechecked.
    */
-  function screenedPass(mirror: RowSource<Float32Array>, centres: Float64Array, kc: KernelCentres): number {
-    const cmax = largestNorm(centres, k, src.shift);
-    // The two nearest must differ by more than both their errors: 2 · factor · (‖x‖ + cmax)².
-    const one = float32ErrorFactor(d), factor = 2 * one;
-    roots ??= Float64Array.from(src.norms, Math.sqrt);
+  function screenedPass(screen: Screen, centres: Float64Array, kc: KernelCentres): number {
     bounds ??= { upper: new Float64Array(n).fill(Infinity), lower: new Float64Array(n), labels: new Int32Array(n), pending: new Int32Array(n) };
-    const root = roots, { upper, lower, labels, pending } = bounds;
+    const { upper, lower, labels, pending } = bounds;
     labels.set(assignment.labels);
-    const q = unsettled(bounds, root, nearestOther(centres, k, d), cmax, factor);
+    const q = unsettled(bounds, screen.exact, nearestOther(centres, k, src.d));
     // The rows to measure are read in place through `pending` (sqDistancesAt), at about the
     // cost of a plain block of as many rows, so only a pass that measures every row uses
     // plain blocks (MNIST: measuring whole blocks past half the rows instead cost ~4 %).
     const whole = q === n;
     let total = 0;
-    forEachBlock(mirror, mirror.centres(centres, k), 0, whole ? n : q, whole ? undefined : pending, (start, m, D) => {
+    screen.scores(0, whole ? n : q, whole ? undefined : pending, (start, m, D) => {
       argmin2RowsKernel()(m, k, D, 0, k, fresh, first, second);
       let r2 = 0;
       for (let r = 0; r < m; r++) {
         const i = whole ? start + r : pending[start + r]!;
-        const t = root[i]! + cmax, err = one * t * t;
+        const err = screen.err(i), base = screen.base(i);
         labels[i] = fresh[r]!;
-        if (second[r]! - first[r]! > factor * t * t) {
-          upper[i] = Math.sqrt(first[r]! + err) * (1 + SLACK);
-          lower[i] = Math.sqrt(Math.max(0, second[r]! - err)) * (1 - SLACK);
+        if (second[r]! - first[r]! > 2 * err) {
+          upper[i] = Math.sqrt(base + first[r]! + err) * (1 + SLACK);
+          lower[i] = Math.sqrt(Math.max(0, base + second[r]! - err)) * (1 - SLACK);
         } else {
-          // Not settled in float32: measured in float64, and measured again next time.
+          // Not settled by the screen: measured in float64, and measured again next time.
           upper[i] = Infinity;
           lower[i] = 0;
           queue[r2++] = i;
@@ -214,12 +217,18 @@ function lloyd(ctx: SolverContext): Solver {
     return total;
   }
 
+  /** The screen of this pass: the integer one for data on a grid, else the float32 mirror. */
+  function screenFor(centres: Float64Array, kc: KernelCentres): Screen {
+    roots ??= Float64Array.from(src.norms, Math.sqrt);
+    return src.grid === undefined ? float32Screen(src, src.mirror!, roots, centres, k) : intScreen(src, src.grid, roots, centres, kc, k);
+  }
+
   return {
     assign(centres) {
       const kc = centresFor(ctx, centres);
       assignment.begin();
-      if (screen && src.mirror !== undefined && activeBackendName() === 'wasm') {
-        if (screenedPass(src.mirror, centres, kc) > SCREEN_MAX_RECHECK * n) screen = false;
+      if (screen && activeBackendName() === 'wasm') {
+        if (screenedPass(screenFor(centres, kc), centres, kc) > SCREEN_MAX_RECHECK * n) screen = false;
       } else {
         // Bounds from an earlier screened pass would miss this pass's moves.
         bounds = undefined;
@@ -234,21 +243,108 @@ function lloyd(ctx: SolverContext): Solver {
   };
 }
 
+/** The screened pass's per-row bounds and labels, and the rows its bounds leave in doubt. */
+interface Bounds {
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly labels: Int32Array;
+  readonly pending: Int32Array;
+}
+
+/**
+ * One screening pass as the Lloyd solver sees it: `scores` hands blocks of scores (m × k,
+ * float32) of the rows from … to − 1 (or index[from … to)) to `visit`; the squared distance
+ * of row i to centre c is base(i) + score, within err(i), for every c; and the float64
+ * distances the screen stands in for are within exact(i) of the true ones (so a margin of
+ * twice that between a row's two nearest proves their label).
+ */
+interface Screen {
+  scores(from: number, to: number, index: Int32Array | undefined, visit: (start: number, m: number, D: Float32Array) => void): void;
+  err(i: number): number;
+  base(i: number): number;
+  exact(i: number): number;
+}
+
+/**
+ * The float32 screen: distances of the float32 mirror of x − m to the centres rounded to
+ * float32, within float32DistanceError of the true ones. Its bounds keep that same margin
+ * (far above the float64 distances' rounding).
+ */
+function float32Screen(src: PreparedSource, mirror: RowSource<Float32Array>, roots: Float64Array, centres: Float64Array, k: number): Screen {
+  const cmax = largestNorm(centres, k, src.shift);
+  const one = float32ErrorFactor(src.d);
+  const err = (i: number): number => {
+    const t = roots[i]! + cmax;
+    return one * t * t;
+  };
+  return {
+    scores: (from, to, index, visit) => forEachBlock(mirror, mirror.centres(centres, k), from, to, index, visit as (start: number, m: number, D: FloatArray) => void),
+    err, base: () => 0, exact: err,
+  };
+}
+
+/**
+ * The integer screen of data on a grid (linalg/quantize.ts): the int16 copy of X against
+ * the centres c − m (the float64 kernel's operands, `kc`) rounded to int16, scores
+ * n_c − 2x·(c − m) with the float64 kernel's norm term n_c, so that ‖x − m‖² + score is the
+ * float64 distance up to the screen's error ({@link scoreError}, εₓ‖c − m‖₁ + ε_c‖x̂‖₁ twice,
+ * and the scores' rounding) and to the float64 rounding, bounded by gemmDistanceBound
+ * (d, float64)·(‖x‖ + ‖m‖ + ‖c − m‖)², doubled: it covers both the rounding of the float64
+ * kernel and how far its operands (‖x − m‖², c − m, n_c, rounded) put it from ‖x − c‖².
+ */
+function intScreen(src: PreparedSource, rows: IntRows, roots: Float64Array, centres: Float64Array, kc: KernelCentres, k: number): Screen {
+  const { n, d, norms } = src;
+  const { grid } = rows;
+  const width = grid.k;
+  const nc = kc.norms as Float64Array;
+  const kw = regionKernel()(new Int16Array(0), k * width);
+  // The units always round within int32 sums: intRows checked unitLevels for these rows.
+  const q = quantizeUnits(kc.x as Float64Array, k, d, width, grid.qmax, kw.view(), grid.l1max)!;
+  let nmax = 0;
+  for (let c = 0; c < k; c++) nmax = Math.max(nmax, Math.abs(nc[c]!));
+  // ‖x‖ + ‖m‖ + ‖c − m‖ ≤ ‖x − m‖ + 2‖m‖ + max ‖c − m‖ (rounded up with the factor's slack).
+  const far = 2 * largestNorm(src.shift, 1, new Float64Array(d)) + largestNorm(centres, k, src.shift);
+  const factor = 2 * gemmDistanceBound(d, 'float64') * (1 + SLACK);
+  const exact = (i: number): number => {
+    const t = (roots[i]! + far) * (1 + SLACK);
+    return factor * t * t;
+  };
+  const scale = 2 * grid.step * q.step;
+  const at = quantizedScoresAtKernel(), all = quantizedScoresKernel();
+  return {
+    scores(from, to, index, visit) {
+      const block = blockRows(d, k);
+      const D = regionKernel()(new Float32Array(0), Math.min(block, to - from) * k);
+      try {
+        for (let start = from; start < to; start += block) {
+          const m = Math.min(block, to - start);
+          if (index === undefined) all(m, k, width, rows.rows.view().subarray(start * width, (start + m) * width), kw.view(), nc, scale, D.view());
+          else at(m, k, width, rows.rows.view(), n, index, start, kw.view(), nc, scale, D.view());
+          visit(start, m, D.view().subarray(0, m * k));
+        }
+      } finally {
+        D.release();
+        kw.release();
+      }
+    },
+    err: (i) => scoreError(grid, grid.l1[i]!, q, nmax, d) + exact(i),
+    base: (i) => norms[i]!,
+    exact,
+  };
+}
+
 /**
  * Lists in `pending` the rows whose bounds do not prove their label with a margin above
- * `factor`·(‖x − m‖ + cmax)² (the float32 screening's), and returns how many there are.
+ * 2·exact(i) (see Screen), and returns how many there are.
  * Any other centre is at least max(lower, ‖c_a − c_j‖ − upper) away (triangle inequality).
  */
-function unsettled(
-  bounds: { upper: Float64Array; lower: Float64Array; labels: Int32Array; pending: Int32Array },
-  root: Float64Array, apart: Float64Array, cmax: number, factor: number,
-): number {
+function unsettled(bounds: Bounds, exact: (i: number) => number, apart: Float64Array): number {
   const { upper, lower, labels, pending } = bounds;
   let q = 0;
   for (let i = 0; i < upper.length; i++) {
-    const t = root[i]! + cmax, u = upper[i]! * (1 + SLACK), a = labels[i]!;
+    const u = upper[i]! * (1 + SLACK), a = labels[i]!;
     const l = Math.max(lower[i]!, a < 0 ? 0 : apart[a]! - u) * (1 - SLACK);
-    if (!(l > u && (l - u) * (l + u) > factor * t * t * (1 + SLACK))) pending[q++] = i;
+    if (!(l > u && (l - u) * (l + u) > 2 * exact(i) * (1 + SLACK))) pending[q++] = i;
   }
   return q;
 }

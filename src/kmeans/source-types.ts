@@ -1,5 +1,6 @@
 import type { FloatArray } from '../core/matrix.js';
 import type { Region } from '../linalg/kernels/types.js';
+import type { GridRows } from '../linalg/quantize.js';
 
 // The shapes k-means' row sources share: in a file of their own so that centres.ts and
 // source.ts, which use each other's functions, do not import each other for types.
@@ -96,6 +97,26 @@ export interface PreparedSource<F extends FloatArray = FloatArray> extends RowSo
    * for: distances screened at twice the SIMD width (see the Lloyd solver).
    */
   readonly mirror?: RowSource<Float32Array>;
+  /**
+   * Instead of `mirror`, for data on a grid (see linalg/quantize.ts): X itself (not
+   * shifted) as exact int16, screened by integer dot products (see the Lloyd solver).
+   */
+  readonly grid?: IntRows;
   /** Gives back the memory the kernels keep the rows in (see {@link prepareSource}); idempotent. */
   release(): void;
+}
+
+/**
+ * The rows of X as int16 on their grid: `rows` (n × grid.k, a region of the kernels'
+ * memory) holds round(x / grid.step), every row zero-padded to grid.k.
+ *
+ * @example
+ * ```ts
+ * const g: IntRows | undefined = src.grid;
+ * g?.grid.step; // 0.001 for the `mnist` package's digits
+ * ```
+ */
+export interface IntRows {
+  readonly rows: Region<Int16Array>;
+  readonly grid: Omit<GridRows, 'q'>;
 }

@@ -3,9 +3,10 @@ import { allocate } from '../linalg/dtype.js';
 import { argminRowsKernel, assignedSqDistancesKernel, regionKernel, residentKernel, rowSqNormsKernel, shiftToFloat32Kernel, sqDistancesAtKernel, sqDistancesKernel } from '../linalg/kernels/dispatch.js';
 import { jsRegion } from '../linalg/kernels/resident.js';
 import type { Region } from '../linalg/kernels/types.js';
-import type { Block, Dtype, KernelCentres, PreparedSource, RowSource } from './source-types.js';
+import type { Block, Dtype, IntRows, KernelCentres, PreparedSource, RowSource } from './source-types.js';
+import { gridRowsShifted, unitLevels } from '../linalg/quantize.js';
 
-export type { Block, Dtype, KernelCentres, PreparedSource, RowSource } from './source-types.js';
+export type { Block, Dtype, IntRows, KernelCentres, PreparedSource, RowSource } from './source-types.js';
 
 
 /**
@@ -127,14 +128,34 @@ export function prepareSource(X: Matrix, shift: Float64Array, mirror = false, ro
   const owned = rows !== undefined;
   const held = rows ?? jsRegion(x);
   const norms = allocate(dtypeOf(x), n);
-  const copy = mirror ? float32Mirror(held as Region<Float64Array>, n, d, shift, norms as Float64Array, owned) : undefined;
-  if (copy === undefined) rowNorms(held, n, d, shift, norms);
+  // Data on a grid is screened in int16, other data in float32: one copy either way.
+  const grid = mirror && owned ? intRows(held as Region<Float64Array>, n, d, shift, norms as Float64Array) : undefined;
+  const copy = mirror && grid === undefined ? float32Mirror(held as Region<Float64Array>, n, d, shift, norms as Float64Array, owned) : undefined;
+  if (copy === undefined && grid === undefined) rowNorms(held, n, d, shift, norms);
   const view = viewSource(held, norms, n, d, shift, true, owned);
   const release = (): void => {
     held.release();
     copy?.release();
+    grid?.rows.release();
   };
-  return { ...view, x, rows: held, norms, shift, release, ...(copy === undefined ? {} : { mirror: copy.source }) };
+  return { ...view, x, rows: held, norms, shift, release, ...(copy === undefined ? {} : { mirror: copy.source }), ...(grid === undefined ? {} : { grid }) };
+}
+
+/**
+ * X (n × d, float64) as exact int16 on its grid (linalg/quantize.ts `gridRowsShifted`), in
+ * kernel memory, with ‖x − shift‖² per row into `norms` (the float32 mirror's, bit for bit:
+ * they enter every float64 distance, so the screen chosen must not change them); undefined
+ * when X is off every grid, or its rows' sums too large for the units to be rounded within
+ * int32 sums (`unitLevels` below 1).
+ */
+function intRows(x: Region<Float64Array>, n: number, d: number, shift: Float64Array, norms: Float64Array): IntRows | undefined {
+  const rows = regionKernel()(new Int16Array(0), n * ((d + 7) & ~7));
+  const grid = gridRowsShifted(x, n, d, shift, norms, rows);
+  if (grid === undefined || unitLevels(grid.l1max, 1) < 1) {
+    rows.release();
+    return undefined;
+  }
+  return { rows, grid };
 }
 
 /** norms[i] ← ‖x_i − shift‖² (from the differences, in float64; rounded to float32 for float32 data). */

@@ -4,6 +4,9 @@
 // are rounded to the finest scale that keeps every int32 sum exact, once per pass; and the
 // bound on how far a screened score can be from the true one follows from what was lost.
 
+import { shiftToInt16Kernel } from './kernels/dispatch.js';
+import type { Region } from './kernels/types.js';
+
 /** Scales tried for data on a grid, coarsest first (the smaller |x̂|, the finer the units can be). */
 const GRID_SCALES = [1, 10, 100, 255, 256, 1000, 10000];
 const I16_MAX = 32767;
@@ -29,6 +32,8 @@ export interface GridRows {
   readonly err: number;
   /** Largest |q|. */
   readonly qmax: number;
+  /** Largest Σₜ |q| of a row (an exact integer): what a unit's entries multiply in one dot product. */
+  readonly l1max: number;
   /** Σₜ |q|·step per row, rounded up: the ℓ1 norm of the copy. */
   readonly l1: Float64Array;
 }
@@ -60,7 +65,7 @@ export function gridRows(X: Float64Array, n: number, d: number, cols: Int32Array
 
 /** gridRows at the scale s: q filled (padding zeroed), or undefined at the first entry off the grid or beyond int16. */
 function onGrid(X: Float64Array, n: number, d: number, cols: Int32Array, s: number, q: Int16Array, k: number): GridRows | undefined {
-  const width = cols.length, step = 1 / s, l1 = new Float64Array(n);
+  const width = cols.length, sums = new Float64Array(n);
   let qmax = 0;
   for (let i = 0; i < n; i++) {
     let sum = 0;
@@ -73,11 +78,47 @@ function onGrid(X: Float64Array, n: number, d: number, cols: Int32Array, s: numb
       if (a > qmax) qmax = a;
     }
     q.fill(0, i * k + width, (i + 1) * k);
+    sums[i] = sum;
+  }
+  return { q, ...gridOf(s, k, qmax, sums) };
+}
+
+/** What a grid copy at the scale s, rows of k, knows of itself, from max |q| and Σ|q| per row (`sums`, turned into the ℓ1 norms). */
+function gridOf(s: number, k: number, qmax: number, sums: Float64Array): Omit<GridRows, 'q'> {
+  const step = 1 / s;
+  let l1max = 0;
+  for (let i = 0; i < sums.length; i++) {
+    const sum = sums[i]!;
+    if (sum > l1max) l1max = sum;
     // Σ|q| is an exact integer; times step, rounded up by a relative 2⁻⁴⁰.
-    l1[i] = sum * step * (1 + 2 ** -40);
+    sums[i] = sum * step * (1 + 2 ** -40);
   }
   // |x − v·step| ≤ |x − v/s| + |v|·|1/s − step| ≤ 2⁻⁵³|x| + 2⁻⁵³|v|·step, with room to spare.
-  return { q, k, step, err: 2 ** -50 * qmax * step, qmax, l1 };
+  return { k, step, err: 2 ** -50 * qmax * step, qmax, l1max, l1: sums };
+}
+
+/**
+ * {@link gridRows} of every column of X (n × d, a region of the kernels' memory) into the
+ * region `Q` (n × k, k = d rounded up to 8), by the kernel (shiftToInt16: one pass over X per
+ * scale tried, most stopping at once), which also writes ‖x − shift‖² per row into `norms`,
+ * summed as shiftToFloat32 sums them (k-means' float32 mirror, which this copy replaces).
+ * An entry is also on the grid when x·s rounds to an integer in float64 (no division, and
+ * the same bound: |x − v/s| ≤ 2⁻⁵³|x|). Undefined when X is on none of the grids.
+ *
+ * @example
+ * ```ts
+ * const g = gridRowsShifted(jsRegion(Float64Array.of(0.188, 0.933)), 1, 2, new Float64Array(2), new Float64Array(1), jsRegion(new Int16Array(8)));
+ * g?.step; // 0.001
+ * ```
+ */
+export function gridRowsShifted(X: Region<Float64Array>, n: number, d: number, shift: Float64Array, norms: Float64Array, Q: Region<Int16Array>): Omit<GridRows, 'q'> | undefined {
+  const k = (d + 7) & ~7, sums = new Float64Array(n);
+  for (const s of GRID_SCALES) {
+    // The views afresh for every call: a kernel call may grow the memory they lie in.
+    const qmax = shiftToInt16Kernel()(n, d, X.view(), shift, s, Q.view(), k, sums, norms);
+    if (qmax >= 0) return gridOf(s, k, qmax, sums);
+  }
+  return undefined;
 }
 
 /**
@@ -114,8 +155,10 @@ export interface QuantizedUnits {
 /**
  * q[u·k + t] ← round(W[u·width + t] / step) (W: units × width, float64; q: units × k, the
  * padding zeroed), at the finest step that keeps Σₜ |x̂ₜ|·|ŵₜ| below 2³¹ for rows whose
- * entries are at most `qmax` (and |ŵ| ≤ 32767). Undefined when no step does (width · qmax
- * too large).
+ * entries are at most `qmax` (and |ŵ| ≤ 32767); given `l1max`, for rows whose Σₜ |x̂ₜ| is at
+ * most that instead (GridRows.l1max: finer, as rows are rarely all at qmax; MNIST's digits
+ * sum to a tenth of 784 · 1000). Undefined when no step does (width · qmax, or l1max, too
+ * large).
  *
  * @example
  * ```ts
@@ -123,8 +166,8 @@ export interface QuantizedUnits {
  * quantizeUnits(new Float64Array([0.5, -1]), 1, 2, 8, 255, q)?.amax; // 1, q [16383, -32766, 0, …]
  * ```
  */
-export function quantizeUnits(W: Float64Array, units: number, width: number, k: number, qmax: number, q: Int16Array): QuantizedUnits | undefined {
-  const limit = unitLevels(qmax, width);
+export function quantizeUnits(W: Float64Array, units: number, width: number, k: number, qmax: number, q: Int16Array, l1max?: number): QuantizedUnits | undefined {
+  const limit = l1max === undefined ? unitLevels(qmax, width) : unitLevels(l1max, 1);
   if (limit < 1) return undefined;
   let amax = 0;
   for (let p = 0; p < units * width; p++) {
@@ -145,4 +188,26 @@ export function quantizeUnits(W: Float64Array, units: number, width: number, k: 
     if (sum > l1) l1 = sum;
   }
   return { step, err: err * (1 + 2 ** -52) + amax * 2 ** -52, l1: l1 * (1 + width * 2 ** -52), amax };
+}
+
+/**
+ * A bound on |ŝ − s| for one score of the integer screen: s = n_w − 2x·w in exact
+ * arithmetic (n_w the float64 norm term given to the kernel, x a row on the grid `grid` of ℓ1
+ * norm at most `l1`, w a unit), ŝ what quantizedScores gives from the int16 copies. The dot
+ * products differ by at most εₓ‖w‖₁ + ε_w‖x̂‖₁ (εₓ, ε_w: the largest rounding of an entry of X
+ * and of the units), twice that in the score; the scale-back, the subtraction and the
+ * float32 store round by a few units of their size, at most `nmax` (the largest |n_w|) +
+ * 2‖x‖₁ max|w| + the dot's error (and 2⁻¹⁴⁹ where the score is subnormal).
+ *
+ * @example
+ * ```ts
+ * scoreError({ err: 0 }, 100, { step: 1 / 3189, err: 1.6e-4, l1: 60, amax: 1 }, 60, 784); // ≈ 0.032
+ * ```
+ */
+export function scoreError(grid: { readonly err: number }, l1: number, units: QuantizedUnits, nmax: number, d: number): number {
+  const dot = grid.err * units.l1 + units.err * l1;
+  // The scores are stored in float32: 2⁻²⁴ of their size more (and 2⁻¹⁴⁹ where they
+  // are subnormal), far below the units' rounding on MNIST (1e-5 against 0.06).
+  const size = nmax + 2 * l1 * units.amax + dot;
+  return 2 * dot + ((d + 8) * 2 ** -50 + 2 ** -23) * size + 2 ** -140;
 }

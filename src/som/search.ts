@@ -29,7 +29,7 @@ import {
   activeBackendName, argmin2RowsKernel, assignedSqDistancesKernel, assignedSumsKernel, columnRangesKernel, columnSumsKernel,
   gatherRowsKernel, pairSqDistancesKernel, quantizedScoresKernel, regionKernel, residentKernel, shiftColumnsToFloat32Kernel, sqDistancesKernel,
 } from '../linalg/kernels/dispatch.js';
-import { gridRows, quantizeUnits, type GridRows } from '../linalg/quantize.js';
+import { gridRows, quantizeUnits, scoreError, type GridRows } from '../linalg/quantize.js';
 import type { Region } from '../linalg/kernels/types.js';
 import { gemmDistanceBound } from '../linalg/rows.js';
 
@@ -379,7 +379,7 @@ export class UnitSearch {
    * (‖x‖², the same for every unit of a row, left out). Its distance from the true score is
    * at most 2(εₓ‖w‖₁ + ε_w‖x̂‖₁) (εₓ, ε_w: the largest rounding of an entry of X and of the
    * units), plus the float64 roundings of ‖w‖², of the scale-back and of the exact
-   * distances that settle the near ties. Undefined when the units cannot be rounded within
+   * distances that settle the near ties (see linalg/quantize.ts `scoreError`). Undefined when the units cannot be rounded within
    * int32 sums (then a float64 pass serves).
    */
   private intScreen(x: IntRows, W: Float64Array, units: number, w: Region<Float64Array>, two: boolean, res: Matches): Int32Array | undefined {
@@ -404,7 +404,6 @@ export class UnitSearch {
       nmax = Math.max(nmax, s);
     }
     const scale = 2 * grid.step * q.step;
-    const rounding = (d + 8) * 2 ** -50;
     const exact = gemmDistanceBound(d, 'float64');
     const screen: Screen = {
       dtype: 'float32', width: k, extra: new Float64Array(units), anyExtra: false,
@@ -413,12 +412,8 @@ export class UnitSearch {
       },
       tol(i) {
         const l1 = grid.l1[i]!;
-        const dot = grid.err * q.l1 + q.err * l1;
         const t = l1 + q.l1;
-        // The scores are stored in float32: 2⁻²⁴ of their size more (and 2⁻¹⁴⁹ where they
-        // are subnormal), far below the units' rounding on MNIST (1e-5 against 0.06).
-        const size = nmax + 2 * l1 * q.amax + dot;
-        return 2 * (2 * dot + (rounding + 2 ** -23) * size + 2 ** -140) + exact * t * t;
+        return 2 * scoreError(grid, l1, q, nmax, d) + exact * t * t;
       },
     };
     return this.scan(screen, w, units, two, this.all!, n, DIRECT_CANDIDATES, res);

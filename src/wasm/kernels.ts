@@ -87,7 +87,8 @@ export interface WasmExports {
   spairsqdist: PairSqDistFn;
   dcolumnranges(m: number, d: number, a: number, lo: number, hi: number): void;
   dshiftcolstof32(m: number, d: number, a: number, width: number, cols: number, shift: number, y: number, norms: number): void;
-  i16scores(m: number, n: number, k: number, x: number, w: number, norms: number, scale: number, out: number): void;
+  i16scores(m: number, n: number, k: number, x: number, index: number, w: number, norms: number, scale: number, out: number): void;
+  dshifttoi16(m: number, d: number, a: number, shift: number, s: number, q: number, k: number, sums: number, norms: number): number;
 }
 
 type AssignedSumsFn = (m: number, d: number, a: number, w: number, labels: number, out: number, sums: number, counts: number) => void;
@@ -583,7 +584,34 @@ export function createWasmKernels(ex: WasmExports): WasmKernels {
       const pn = c.vector(norms, 0, n);
       const po = c.output(out, 0, n, m, n);
       if (!c.commit()) return jsKernels.quantizedScores(m, n, k, X, Wq, norms, scale, out);
-      ex.i16scores(m, n, k, px, pw, pn, scale, po);
+      ex.i16scores(m, n, k, px, 0, pw, pn, scale, po);
+      c.finish();
+    },
+
+    shiftToInt16(m, d, A, shift, s, Q, k, sums, norms) {
+      if (m * d < STREAM_MIN) return jsKernels.shiftToInt16(m, d, A, shift, s, Q, k, sums, norms);
+      const c = call.begin();
+      const pa = c.input(A, 0, d, m, d);
+      const pshift = c.vector(shift, 0, d);
+      const pq = c.output(Q, 0, k, m, k);
+      const ps = c.output(sums, 0, m, 1, m);
+      const pn = c.output(norms, 0, m, 1, m);
+      if (!c.commit()) return jsKernels.shiftToInt16(m, d, A, shift, s, Q, k, sums, norms);
+      const qmax = ex.dshifttoi16(m, d, pa, pshift, s, pq, k, ps, pn);
+      c.finish();
+      return qmax;
+    },
+
+    quantizedScoresAt(m, n, k, X, nX, index, offIndex, Wq, norms, scale, out) {
+      if (m <= 0 || n <= 0) return;
+      const c = call.begin();
+      const px = c.input(X, 0, k, nX, k);
+      const pi = c.vector(index, offIndex, m);
+      const pw = c.input(Wq, 0, k, n, k);
+      const pn = c.vector(norms, 0, n);
+      const po = c.output(out, 0, n, m, n);
+      if (!c.commit()) return jsKernels.quantizedScoresAt(m, n, k, X, nX, index, offIndex, Wq, norms, scale, out);
+      ex.i16scores(m, n, k, px, pi, pw, pn, scale, po);
       c.finish();
     },
 

@@ -181,7 +181,7 @@ describe('the embedded module', () => {
       'saxpy', 'sargmin', 'sdot', 'sgemm', 'sgemmWork', 'srownorms', 'ssqdist', 'ssqdistat', 'ssqdistatWork', 'ssyrk',
       'dfisherraodiag', 'dadam', 'sadam', 'dbcelogits', 'sbcelogits', 'dbiasrelu', 'sbiasrelu', 'dbiasrelugrad', 'sbiasrelugrad', 'drotchain', 'dgemv', 'dreflectrows',
       'dclustersums', 'sclustersums', 'dcolumnsums', 'scolumnsums', 'dshifttof32', 'dassigned', 'sassigned', 'dargmin2', 'sargmin2', 'gatherrows',
-      'dassignedsums', 'sassignedsums', 'dpairsqdist', 'spairsqdist', 'dcolumnranges', 'dshiftcolstof32', 'i16scores',
+      'dassignedsums', 'sassignedsums', 'dpairsqdist', 'spairsqdist', 'dcolumnranges', 'dshiftcolstof32', 'i16scores', 'dshifttoi16',
       'dtsneattr2', 'dtsnebh2', 'dtsnebh2Work', 'dsmallest', 'dsmallestWork',
       'dbatchomp', 'dbatchompWork',
     ].sort());

@@ -61,6 +61,81 @@ describe('quantizedScores', () => {
   });
 });
 
+describe('quantizedScoresAt', () => {
+  it('gives quantizedScores of the rows it is given, in their order, on both backends', () => {
+    fc.assert(
+      fc.property(size(70), size(40), fc.integer({ min: 1, max: 20 }), fc.boolean(), fc.nat(), (m, n, groups, resident, seed) => {
+        const rng = new Random(seed);
+        const k = 8 * groups, nX = m + 5;
+        const X = Int16Array.from({ length: nX * k }, () => Math.round(rng.uniform(-255, 255)));
+        const Wq = Int16Array.from({ length: n * k }, () => Math.round(rng.uniform(-32767, 32767)));
+        const norms = Float64Array.from({ length: n }, () => rng.uniform(0, 1e6));
+        const off = 3, index = Int32Array.from({ length: m + off }, () => Math.floor(rng.uniform(0, nX)));
+        const gathered = new Int16Array(m * k);
+        for (let i = 0; i < m; i++) gathered.set(X.subarray(index[off + i]! * k, (index[off + i]! + 1) * k), i * k);
+        const want = new Float32Array(m * n);
+        jsKernels.quantizedScores(m, n, k, gathered, Wq, norms, 2 ** -20, want);
+        for (const K of [W, jsKernels]) {
+          const rx = resident ? K.region(new Int16Array(0), nX * k) : undefined;
+          rx?.view().set(X);
+          const out = new Float32Array(m * n);
+          K.quantizedScoresAt(m, n, k, rx?.view() ?? X, nX, index, off, Wq, norms, 2 ** -20, out);
+          rx?.release();
+          expect(out).toEqual(want);
+        }
+      }),
+      { numRuns: 40, seed: 8 },
+    );
+  });
+});
+
+describe('shiftToInt16', () => {
+  it('copies rows on a grid exactly on both backends, with shiftToFloat32\'s norms bit for bit', () => {
+    fc.assert(
+      fc.property(size(40), fc.integer({ min: 1, max: 70 }), fc.constantFrom(1, 255, 1000), fc.boolean(), fc.nat(), (m, d, s, resident, seed) => {
+        const rng = new Random(seed);
+        const k = (d + 7) & ~7;
+        const A = Float64Array.from({ length: m * d }, () => Math.round(rng.uniform(-30, 30) * (s === 1 ? 1 : s / 40)) / s);
+        const shift = Float64Array.from({ length: d }, () => rng.uniform(-1, 1));
+        const norms = new Float64Array(m);
+        jsKernels.shiftToFloat32(m, d, A, shift, new Float32Array(m * d), norms);
+        for (const K of [W, jsKernels]) {
+          const ra = resident ? K.resident(A) : undefined;
+          const Q = new Int16Array(m * k).fill(7), sums = new Float64Array(m), got = new Float64Array(m);
+          const qmax = K.shiftToInt16(m, d, ra?.view() ?? A, shift, s, Q, k, sums, got);
+          ra?.release();
+          let most = 0;
+          for (let i = 0; i < m; i++) {
+            let sum = 0;
+            for (let j = 0; j < k; j++) {
+              const want = j < d ? Math.round(A[i * d + j]! * s) + 0 : 0; // + 0: int16 has no −0
+              expect(Q[i * k + j]).toBe(want);
+              sum += Math.abs(want);
+              most = Math.max(most, Math.abs(want));
+            }
+            expect(sums[i]).toBe(sum);
+          }
+          expect(qmax).toBe(most);
+          expect(got).toEqual(norms);
+        }
+      }),
+      { numRuns: 60, seed: 9 },
+    );
+  });
+
+  it('returns −1 for an entry off the grid or beyond int16, wherever it lies', () => {
+    for (const K of [W, jsKernels]) {
+      for (const [bad, s] of [[0.5, 1], [Math.PI, 1000], [40000, 1], [1 / 3, 255], [0.188 + 2 ** -40, 1000]] as const) {
+        for (const at of [0, 1, 17, 64 * 9 - 1]) {
+          const A = Float64Array.from({ length: 64 * 9 }, (_, p) => (p === at ? bad : (p % 7) / (s === 1 ? 1 : 5)));
+          const k = 16, m = 64 * 9 / 9;
+          expect(K.shiftToInt16(m, 9, A, new Float64Array(9), s === 1 ? 1 : 1000, new Int16Array(m * k), k, new Float64Array(m), new Float64Array(m))).toBe(s === 1 && Number.isInteger(bad) && bad <= 32767 ? 6 : -1);
+        }
+      }
+    }
+  });
+});
+
 describe('gridRows and quantizeUnits', () => {
   it('find the grid of 8-bit pixels / 255 and of three decimals, and refuse data off any grid', () => {
     const cols = Int32Array.of(0, 1, 2);

@@ -11,7 +11,7 @@ import { rotateChain } from './givens.js';
 import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
-import { quantizedScores } from './quantized.js';
+import { quantizedScores, quantizedScoresAt, shiftToInt16 } from './quantized.js';
 import { gemm } from './gemm.js';
 import { batchOmp } from './omp.js';
 import { applyReflectorsRight } from './reflectors.js';
@@ -60,6 +60,10 @@ export const assignedSqDistancesKernel = (): Kernels['assignedSqDistances'] => r
 export const assignedSumsKernel = (): Kernels['assignedSums'] => registeredKernels()?.assignedSums ?? assignedSums;
 /** The active integer-screen kernel (int16 dot products, see ./quantized.ts). */
 export const quantizedScoresKernel = (): Kernels['quantizedScores'] => registeredKernels()?.quantizedScores ?? quantizedScores;
+/** The active kernel making the integer screen's copy of X (see ./quantized.ts). */
+export const shiftToInt16Kernel = (): Kernels['shiftToInt16'] => registeredKernels()?.shiftToInt16 ?? shiftToInt16;
+/** The active integer-screen kernel for indexed rows (see ./quantized.ts). */
+export const quantizedScoresAtKernel = (): Kernels['quantizedScoresAt'] => registeredKernels()?.quantizedScoresAt ?? quantizedScoresAt;
 /** The active kernel for exact distances of (row, unit) pairs. */
 export const pairSqDistancesKernel = (): Kernels['pairSqDistances'] => registeredKernels()?.pairSqDistances ?? pairSqDistances;
 /** The active column-range kernel. */

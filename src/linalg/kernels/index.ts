@@ -18,7 +18,7 @@ import { gemv } from './gemv.js';
 import { reflectRows } from './reflect-rows.js';
 import { batchOmp } from './omp.js';
 import { assignedSums, columnRanges, pairSqDistances, shiftColumnsToFloat32 } from './som.js';
-import { quantizedScores } from './quantized.js';
+import { quantizedScores, quantizedScoresAt, shiftToInt16 } from './quantized.js';
 
 /** The TypeScript kernels: the reference implementation and the fallback backend. */
 export const jsKernels: Kernels = {
@@ -42,6 +42,8 @@ export const jsKernels: Kernels = {
   columnRanges,
   shiftColumnsToFloat32,
   quantizedScores,
+  quantizedScoresAt,
+  shiftToInt16,
   dot,
   axpy,
   tridiagonalize,

@@ -163,6 +163,18 @@ export interface Kernels {
    * are exact.
    */
   quantizedScores(m: number, n: number, k: number, X: Int16Array, W: Int16Array, norms: Float64Array, scale: number, out: Float32Array): void;
+  /**
+   * Q ← round(A·s) as int16 (m × k, rows zero-padded; A: m × d float64, d ≤ k), sums[i] ←
+   * Σ |Q[i]|, norms[i] ← Σⱼ (A[i][j] − shift[j])² in the order of j (shiftToFloat32's); returns
+   * max |Q|, or −1 as soon as an entry is off the grid of step 1/s or beyond int16 (see
+   * ./kernels/quantized.ts).
+   */
+  shiftToInt16(m: number, d: number, A: Float64Array, shift: Float64Array, s: number, Q: Int16Array, k: number, sums: Float64Array, norms: Float64Array): number;
+  /** quantizedScores for the rows index[offIndex + i] (i < m) of X (nX × k), read in place. */
+  quantizedScoresAt(
+    m: number, n: number, k: number, X: Int16Array, nX: number, index: Int32Array, offIndex: number,
+    W: Int16Array, norms: Float64Array, scale: number, out: Float32Array,
+  ): void;
   /** Σ x[i]·y[i] over n strided entries. */
   dot<F extends FloatArray>(n: number, x: F, strideX: number, offX: number, y: F, strideY: number, offY: number): number;
   /** y ← alpha · x + y over n strided entries. */

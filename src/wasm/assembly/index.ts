@@ -17,7 +17,7 @@ export { dreflectrows } from './reflect-rows';
 export { dbatchomp, dbatchompWork } from './omp';
 export { dclustersums, sclustersums, dcolumnsums, scolumnsums, dshifttof32, dassigned, sassigned, dargmin2, sargmin2, gatherrows } from './clusters';
 export { dassignedsums, sassignedsums, dpairsqdist, spairsqdist, dcolumnranges, dshiftcolstof32 } from './som';
-export { i16scores } from './quantized';
+export { i16scores, dshifttoi16 } from './quantized';
 
 /** First free byte of linear memory (above static data), rounded up to 64 bytes. */
 export function heapBase(): usize {
