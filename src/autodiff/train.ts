@@ -134,7 +134,9 @@ export interface TrainResult<P> {
  * `next(true)` stops and returns the result so far. {@link train} and {@link trainAsync}
  * drive it; a page can drive it itself to draw between steps.
  *
- * @param lossFn - (tracked parameters, minibatch) → 1 × 1 loss
+ * @param lossFn - (tracked parameters, minibatch) → 1 × 1 loss. It should be a pure function
+ *   of its arguments: in a run's first steps, when the kernels' memory grows under a step,
+ *   that step's loss is computed again on fresh views of the parameters.
  * @example
  * ```ts
  * const run = trainSteps((p, b) => softmaxCrossEntropy(mlp.apply(p, b.x), b.labels), params, { x: X, labels });
