@@ -5,11 +5,11 @@
 // bound on how far a screened score can be from the true one follows from what was lost.
 
 import { shiftToInt16Kernel } from './kernels/dispatch.js';
+import { gridValue, I16_MAX } from './kernels/quantized.js';
 import type { Region } from './kernels/types.js';
 
 /** Scales tried for data on a grid, coarsest first (the smaller |x̂|, the finer the units can be). */
 const GRID_SCALES = [1, 10, 100, 255, 256, 1000, 10000];
-const I16_MAX = 32767;
 const I32_MAX = 2 ** 31 - 1;
 
 /**
@@ -40,7 +40,7 @@ export interface GridRows {
 
 /**
  * The int16 copy of the columns `cols` of X (n × d, float64) at the first of the grid
- * scales on which every entry lies (x is round(x·s)/s rounded to float64) and fits in
+ * scales on which every entry lies (see `gridValue` in ./kernels/quantized.ts) and fits in
  * int16; undefined when none does (general data: the float32 screen serves it). `make`
  * gives the int16 array, once (a region's view, so the copy is made where the kernel
  * reads it; no kernel may run in between).
@@ -70,9 +70,8 @@ function onGrid(X: Float64Array, n: number, d: number, cols: Int32Array, s: numb
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let t = 0, o = i * k, p = i * d; t < width; t++) {
-      const x = X[p + cols[t]!]!, v = Math.round(x * s), a = v < 0 ? -v : v;
-      // On the grid: x is v / s rounded to float64 (then |x − v/s| ≤ 2⁻⁵³|x|).
-      if (v / s !== x || a > I16_MAX) return undefined;
+      const v = gridValue(X[p + cols[t]!]!, s), a = v < 0 ? -v : v;
+      if (!(a <= I16_MAX)) return undefined;
       q[o + t] = v;
       sum += a;
       if (a > qmax) qmax = a;
@@ -102,8 +101,8 @@ function gridOf(s: number, k: number, qmax: number, sums: Float64Array): Omit<Gr
  * region `Q` (n × k, k = d rounded up to 8), by the kernel (shiftToInt16: one pass over X per
  * scale tried, most stopping at once), which also writes ‖x − shift‖² per row into `norms`,
  * summed as shiftToFloat32 sums them (k-means' float32 mirror, which this copy replaces).
- * An entry is also on the grid when x·s rounds to an integer in float64 (no division, and
- * the same bound: |x − v/s| ≤ 2⁻⁵³|x|). Undefined when X is on none of the grids.
+ * An entry is on the grid as `gridValue` decides (as for gridRows). Undefined when X is on
+ * none of the grids.
  *
  * @example
  * ```ts

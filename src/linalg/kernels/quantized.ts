@@ -55,14 +55,33 @@ function scores(m: number, n: number, k: number, X: Int16Array, rowAt: (i: numbe
   }
 }
 
+/** Largest |entry| of an int16 copy. */
+export const I16_MAX = 32767;
+
+/**
+ * round(x·s) when x lies on the grid of step 1/s, NaN when it does not. On the grid: x·s
+ * rounds to an integer v in float64 (no division: all of MNIST's digits, on 1/1000), or x
+ * is v / s rounded; either way |x − v/s| ≤ 2⁻⁵³|x|, the bound the screens' errors assume.
+ * The one test of both copies (../quantize.ts gridRows, shiftToInt16; the WebAssembly
+ * twin in src/wasm/assembly/quantized.ts).
+ *
+ * @example
+ * ```ts
+ * gridValue(0.188, 1000); // 188
+ * gridValue(Math.PI, 1000); // NaN
+ * ```
+ */
+export function gridValue(x: number, s: number): number {
+  const y = x * s, v = Math.round(y);
+  return y === v || v / s === x ? v : NaN;
+}
+
 /**
  * The int16 copy of X (m × d, float64) on the grid of step 1/s, with its rows' norms, in
  * one pass: Q[i·k + j] ← round(X[i][j]·s) (rows zero-padded to k ≥ d), sums[i] ← Σⱼ |Q[i][j]|,
  * norms[i] ← Σⱼ (X[i][j] − shift[j])² summed in the order of j (shiftToFloat32's norms, bit
  * for bit). Returns max |Q|, or −1 as soon as an entry is off the grid or beyond int16: Q,
- * sums and norms are then unspecified. On the grid: X·s rounds to an integer v in float64,
- * or X = v / s rounded (as gridRows in ../quantize.ts tests); either way |X − v/s| ≤ 2⁻⁵³|X|.
- * The first test spares the division for most data (all of MNIST's digits, on 1/1000).
+ * sums and norms are then unspecified. On the grid: as {@link gridValue} decides.
  *
  * @example
  * ```ts
@@ -75,8 +94,8 @@ export function shiftToInt16(m: number, d: number, X: Float64Array, shift: Float
   for (let i = 0; i < m; i++) {
     let sum = 0, nn = 0;
     for (let j = 0, p = i * d, o = i * k; j < d; j++, p++, o++) {
-      const x = X[p]!, y = x * s, v = Math.round(y), a = v < 0 ? -v : v;
-      if ((y !== v && v / s !== x) || a > 32767) return -1;
+      const x = X[p]!, v = gridValue(x, s), a = v < 0 ? -v : v;
+      if (!(a <= I16_MAX)) return -1;
       Q[o] = v;
       sum += a;
       if (a > qmax) qmax = a;
